@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# roxpool: build the module, run the tests, show the demo.
+#
+#   make                 build against the running kernel's headers
+#   make KDIR=<dir>      build against any kernel build/headers tree
+#   make check           everything: unit tests, checkpatch, builds, VM tests
+#   make demo            boot stock 6.12 in QEMU with roxpool and real modules
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(MAKE) -C tests/unit clean
+
+unit:
+	$(MAKE) -C tests/unit run
+
+checkpatch:
+	scripts/checkpatch
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+.PHONY: all modules clean unit checkpatch check demo

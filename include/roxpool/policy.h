@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * roxpool version and input policy.
+ *
+ * This header needs no kernel: it is built into the module and into the
+ * user-space unit tests.  The supported kernel range is declared here once;
+ * Kbuild reads RP_KERNEL_MIN_* to refuse older kernels at build time, and a
+ * unit test keeps the DKMS BUILD_EXCLUSIVE_KERNEL pattern in step with it.
+ */
+#ifndef ROXPOOL_POLICY_H
+#define ROXPOOL_POLICY_H
+
+#include <linux/types.h>
+
+/* Oldest kernel with execmem_alloc()/execmem_free(). */
+#define RP_KERNEL_MIN_VERSION		6
+#define RP_KERNEL_MIN_PATCHLEVEL	10
+
+/* First kernel whose x86 module loader uses the native ROX cache design. */
+#define RP_KERNEL_NATIVE_VERSION	6
+#define RP_KERNEL_NATIVE_PATCHLEVEL	15
+
+#define RP_KVER(a, b, c)	(((a) << 16) + ((b) << 8) + (c))
+
+/**
+ * enum rp_mode - what roxpool does on the running kernel
+ * @RP_MODE_OFF: stood down: no hooks, statistics only (see the reason).
+ * @RP_MODE_HOOK: execmem is hooked and module text can be pooled.
+ * @RP_MODE_NATIVE: the kernel has its own ROX cache for module text; no
+ *	hooks, statistics and census only.
+ */
+enum rp_mode {
+	RP_MODE_OFF,
+	RP_MODE_HOOK,
+	RP_MODE_NATIVE,
+};
+
+/**
+ * struct rp_kernel_facts - what decides the mode, gathered at load time
+ * @version: LINUX_VERSION_CODE-style version of the running kernel.
+ * @strict_module_rwx: CONFIG_STRICT_MODULE_RWX is set.  Without it module
+ *	text is meant to stay writable (kernel debugging); pooling it ROX would
+ *	break that, as upstream learned in 6.16 (47410d839fcd).
+ * @pmd_mappings: the CPU maps 2 MiB pages (X86_FEATURE_PSE; not on Xen PV).
+ * @native_rox: execmem_is_rox(EXECMEM_MODULE_TEXT) exists and is true.
+ */
+struct rp_kernel_facts {
+	unsigned int version;
+	bool strict_module_rwx;
+	bool pmd_mappings;
+	bool native_rox;
+};
+
+enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
+			    const char **reason);
+const char *rp_mode_name(enum rp_mode mode);
+int rp_parse_bool(const char *s, bool *res);
+int rp_parse_release(const char *release, unsigned int *version);
+
+#endif /* ROXPOOL_POLICY_H */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hook on execmem_alloc(): every executable-memory allocation of the kernel
+ * passes here.  For now each is passed to the kernel and counted by type and
+ * by caller class.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+
+#include <roxpool/core.h>
+#include <roxpool/hooks.h>
+#include <roxpool/ksym.h>
+
+/*
+ * Kernel functions known to call execmem_alloc(), by class.  Any of them may
+ * be inlined into another (6.12: module_memory_alloc() into load_module(),
+ * its_alloc() into apply_retpolines()), so both are listed; absent names are
+ * skipped.
+ */
+static const struct {
+	const char *name;
+	enum rp_class class;
+} rp_caller_names[] = {
+	{ "module_memory_alloc", RP_CLASS_LOADER },
+	{ "load_module", RP_CLASS_LOADER },
+	{ "its_alloc", RP_CLASS_ITS },
+	{ "its_allocate_thunk", RP_CLASS_ITS },
+	{ "apply_retpolines", RP_CLASS_ITS },
+	{ "apply_returns", RP_CLASS_ITS },
+	{ "alloc_insn_page", RP_CLASS_KPROBES },
+	{ "alloc_optinsn_page", RP_CLASS_KPROBES },
+	{ "alloc_tramp", RP_CLASS_FTRACE },
+	{ "create_trampoline", RP_CLASS_FTRACE },
+	{ "bpf_jit_alloc_exec", RP_CLASS_BPF },
+};
+
+static struct rp_caller rp_callers[ARRAY_SIZE(rp_caller_names)];
+static size_t rp_nr_callers;
+
+/**
+ * rp_callers_init() - find the extent of every known execmem_alloc() caller
+ *
+ * Return: 0, or -ENOENT if the module loader itself cannot be recognised
+ * (then no allocation could ever be told to be module text).
+ */
+int rp_callers_init(void)
+{
+	bool loader = false;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rp_caller_names); i++) {
+		struct rp_caller *c = &rp_callers[rp_nr_callers];
+
+		if (!rp_ksym_extent(rp_caller_names[i].name, &c->start,
+				    &c->end))
+			continue;
+		c->class = rp_caller_names[i].class;
+		loader |= c->class == RP_CLASS_LOADER;
+		rp_nr_callers++;
+	}
+	if (!loader) {
+		pr_err("cannot find kernel symbol load_module\n");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/**
+ * rp_hook_execmem_alloc() - replaces execmem_alloc() while roxpool is loaded
+ * @type: execmem type asked for
+ * @size: bytes asked for
+ *
+ * Runs in the caller's context: may sleep exactly when execmem_alloc() may.
+ *
+ * Return: what the kernel's execmem_alloc() returned.
+ */
+void *rp_hook_execmem_alloc(enum execmem_type type, size_t size)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+	enum rp_class class;
+	void *ptr;
+
+	ptr = static_call(rp_execmem_alloc)(type, size);
+	if (ptr) {
+		class = rp_classify(rp_callers, rp_nr_callers, caller, type);
+		rp_track_add(ptr, type, class);
+	} else {
+		rp_count(RP_CNT_ALLOC_FAILED);
+	}
+	rp_hook_leave();
+	return ptr;
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hook on execmem_free(): module unload, failed loads at any stage, init
+ * sections freed from the do_free_init() work, kprobe/ftrace/BPF pages.
+ */
+#include <roxpool/core.h>
+#include <roxpool/hooks.h>
+#include <roxpool/ksym.h>
+
+/**
+ * rp_hook_execmem_free() - replaces execmem_free() while roxpool is loaded
+ * @ptr: what execmem_alloc() returned, or NULL
+ */
+void rp_hook_execmem_free(void *ptr)
+{
+	enum rp_class class;
+
+	if (!ptr)
+		rp_count(RP_CNT_FREE_NULL);
+	else if (rp_track_del(ptr, &class))
+		rp_count_free(class);
+	else
+		rp_count(RP_CNT_FREE_UNTRACKED);
+	static_call(rp_execmem_free)(ptr);
+	rp_hook_leave();
+}

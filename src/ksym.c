@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resolution of the unexported kernel functions roxpool needs, and the one
+ * safe way to call them: static calls, which the kernel patches into direct
+ * calls (see ksym.h for why indirect calls are not an option under IBT).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <roxpool/ksym.h>
+
+DEFINE_STATIC_CALL_NULL(rp_kallsyms_lookup_name, kallsyms_lookup_name);
+DEFINE_STATIC_CALL_NULL(rp_kallsyms_lookup_size_offset,
+			kallsyms_lookup_size_offset);
+DEFINE_STATIC_CALL_NULL(rp_execmem_alloc, execmem_alloc);
+DEFINE_STATIC_CALL_NULL(rp_execmem_free, execmem_free);
+DEFINE_STATIC_CALL_NULL(rp_module_enable_text_rox,
+			rp_proto_module_enable_text_rox);
+DEFINE_STATIC_CALL_NULL(rp_execmem_is_rox, rp_proto_execmem_is_rox);
+
+/**
+ * struct rp_ksym - one resolved kernel function
+ * @name: its kallsyms name
+ * @optional: its absence is not an error (it exists on some kernels only)
+ * @key: the static call that reaches it
+ * @tramp: that static call's trampoline
+ * @addr: where it starts, 0 if not found
+ * @seal: its IBT state, read from its first instruction
+ *
+ * The table is written once, in rp_ksym_init(), before anything can call
+ * through it, and only read afterwards.
+ */
+struct rp_ksym {
+	const char *name;
+	bool optional;
+	struct static_call_key *key;
+	void *tramp;
+	unsigned long addr;
+	enum rp_seal seal;
+};
+
+#define RP_KSYM(id, sym, opt)						\
+	[id] = {							\
+		.name = #sym,						\
+		.optional = opt,					\
+		.key = &STATIC_CALL_KEY(rp_##sym),			\
+		.tramp = STATIC_CALL_TRAMP_ADDR(rp_##sym),		\
+	}
+
+static struct rp_ksym rp_ksyms[RP_KSYM_NR] = {
+	RP_KSYM(RP_KSYM_KALLSYMS_LOOKUP_SIZE_OFFSET,
+		kallsyms_lookup_size_offset, false),
+	RP_KSYM(RP_KSYM_EXECMEM_ALLOC, execmem_alloc, false),
+	RP_KSYM(RP_KSYM_EXECMEM_FREE, execmem_free, false),
+	RP_KSYM(RP_KSYM_MODULE_ENABLE_TEXT_ROX, module_enable_text_rox, false),
+	RP_KSYM(RP_KSYM_EXECMEM_IS_ROX, execmem_is_rox, true),
+};
+
+static enum rp_seal rp_lookup_name_seal;
+
+static const u8 rp_endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const u8 rp_seal_nop[4] = { 0x66, 0x0f, 0x1f, 0x00 };
+
+static enum rp_seal rp_read_seal(unsigned long addr)
+{
+	u8 insn[4];
+
+	if (copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)))
+		return RP_SEAL_NONE;
+	if (!memcmp(insn, rp_endbr64, sizeof(insn)))
+		return RP_SEAL_ENDBR;
+	if (!memcmp(insn, rp_seal_nop, sizeof(insn)))
+		return RP_SEAL_SEALED;
+	return RP_SEAL_NONE;
+}
+
+static const char *rp_seal_name(enum rp_seal seal)
+{
+	switch (seal) {
+	case RP_SEAL_ENDBR:
+		return "endbr";
+	case RP_SEAL_SEALED:
+		return "sealed";
+	default:
+		return "none";
+	}
+}
+
+/*
+ * kallsyms_lookup_name() is not exported since 5.7; a kprobe on it tells where
+ * it is.  On IBT kernels the kprobe sits after the 4-byte landing pad
+ * (arch_adjust_kprobe_addr()), so the symbol offset it reports is 4, not 0:
+ * ask kallsyms (through the exported sprint_symbol()) for the offset instead
+ * of guessing from the bytes around it.
+ */
+static unsigned long rp_find_kallsyms_lookup_name(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	char buf[KSYM_SYMBOL_LEN];
+	unsigned long addr, off;
+	const char *plus;
+
+	if (register_kprobe(&kp))
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+
+	sprint_symbol(buf, addr);
+	plus = strchr(buf, '+');
+	if (strncmp(buf, "kallsyms_lookup_name+", 21) || !plus ||
+	    sscanf(plus, "+%lx", &off) != 1 || off > 16)
+		return 0;
+	return addr - off;
+}
+
+/**
+ * rp_ksym_init() - resolve every kernel function roxpool calls
+ *
+ * Fails with -ENOENT, naming the symbol, if a required one is missing.  Must
+ * run before any static call in ksym.h is used.
+ *
+ * Return: 0 or a negative errno.
+ */
+int rp_ksym_init(void)
+{
+	unsigned long lookup;
+	unsigned int i, sealed = 0, found = 0;
+
+	lookup = rp_find_kallsyms_lookup_name();
+	if (!lookup) {
+		pr_err("cannot find kernel symbol kallsyms_lookup_name (needs CONFIG_KPROBES and CONFIG_KALLSYMS)\n");
+		return -ENOENT;
+	}
+	rp_lookup_name_seal = rp_read_seal(lookup);
+	__static_call_update(&STATIC_CALL_KEY(rp_kallsyms_lookup_name),
+			     STATIC_CALL_TRAMP_ADDR(rp_kallsyms_lookup_name),
+			     (void *)lookup);
+
+	for (i = 0; i < RP_KSYM_NR; i++) {
+		struct rp_ksym *k = &rp_ksyms[i];
+
+		k->addr = static_call(rp_kallsyms_lookup_name)(k->name);
+		if (!k->addr) {
+			if (k->optional)
+				continue;
+			pr_err("cannot find kernel symbol %s\n", k->name);
+			return -ENOENT;
+		}
+		k->seal = rp_read_seal(k->addr);
+		__static_call_update(k->key, k->tramp, (void *)k->addr);
+		found++;
+		if (k->seal == RP_SEAL_SEALED)
+			sealed++;
+	}
+	pr_debug("resolved %u kernel functions, %u IBT-sealed, all called directly\n",
+		 found + 1, sealed + (rp_lookup_name_seal == RP_SEAL_SEALED));
+	return 0;
+}
+
+unsigned long rp_ksym_addr(enum rp_ksym_id id)
+{
+	return rp_ksyms[id].addr;
+}
+
+bool rp_ksym_has(enum rp_ksym_id id)
+{
+	return rp_ksyms[id].addr != 0;
+}
+
+const char *rp_ksym_name(enum rp_ksym_id id)
+{
+	return rp_ksyms[id].name;
+}
+
+/**
+ * rp_ksym_lookup() - address of any kernel symbol, 0 if there is none
+ * @name: kallsyms name
+ *
+ * Return: the address; only for comparisons, never to be called.
+ */
+unsigned long rp_ksym_lookup(const char *name)
+{
+	return static_call(rp_kallsyms_lookup_name)(name);
+}
+
+/**
+ * rp_ksym_extent() - the address range of a kernel function
+ * @name: kallsyms name
+ * @start: first byte
+ * @end: one past the last byte
+ *
+ * Return: false if the kernel has no such symbol.
+ */
+bool rp_ksym_extent(const char *name, unsigned long *start, unsigned long *end)
+{
+	unsigned long addr, size, off;
+
+	addr = rp_ksym_lookup(name);
+	if (!addr ||
+	    !static_call(rp_kallsyms_lookup_size_offset)(addr, &size, &off))
+		return false;
+	*start = addr - off;
+	*end = *start + size;
+	return true;
+}
+
+/**
+ * rp_ksym_show() - list the resolved functions and their IBT state
+ * @m: debugfs seq_file
+ */
+void rp_ksym_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	seq_printf(m, "%-28s %-7s %s\n", "symbol", "ibt", "call");
+	seq_printf(m, "%-28s %-7s %s\n", "kallsyms_lookup_name",
+		   rp_seal_name(rp_lookup_name_seal), "static_call");
+	for (i = 0; i < RP_KSYM_NR; i++) {
+		const struct rp_ksym *k = &rp_ksyms[i];
+
+		seq_printf(m, "%-28s %-7s %s\n", k->name,
+			   k->addr ? rp_seal_name(k->seal) : "-",
+			   k->addr ? "static_call" : "absent");
+	}
+}

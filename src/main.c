@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * roxpool: module text of stock kernels in shared 2 MiB read-only+executable
+ * pages.
+ *
+ * Load: resolve the kernel functions roxpool needs, decide the mode from the
+ * running kernel (policy.c), hook execmem in "hook" mode, publish statistics.
+ * Unload: remove every hook and wait until no task runs roxpool code.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/utsname.h>
+#include <asm/cpufeature.h>
+
+#include <roxpool/core.h>
+#include <roxpool/hooks.h>
+#include <roxpool/ksym.h>
+
+static enum rp_mode rp_current_mode = RP_MODE_OFF;
+static const char *rp_current_reason = "not initialised";
+
+enum rp_mode rp_mode(void)
+{
+	return rp_current_mode;
+}
+
+const char *rp_mode_reason(void)
+{
+	return rp_current_reason;
+}
+
+static bool rp_native_rox(void)
+{
+	if (!rp_ksym_has(RP_KSYM_EXECMEM_IS_ROX))
+		return false;
+	return static_call(rp_execmem_is_rox)(EXECMEM_MODULE_TEXT);
+}
+
+static int __init roxpool_init(void)
+{
+	struct rp_kernel_facts facts = {
+		.strict_module_rwx = IS_ENABLED(CONFIG_STRICT_MODULE_RWX),
+		.pmd_mappings = boot_cpu_has(X86_FEATURE_PSE),
+	};
+	enum rp_mode mode;
+	int err;
+
+	rp_compat_check_execmem_types();
+	err = rp_ksym_init();
+	if (err)
+		return err;
+
+	facts.native_rox = rp_native_rox();
+	if (rp_parse_release(init_utsname()->release, &facts.version)) {
+		pr_err("cannot parse kernel release %s\n",
+		       init_utsname()->release);
+		return -EINVAL;
+	}
+	mode = rp_policy_mode(&facts, &rp_current_reason);
+	if (mode == RP_MODE_HOOK) {
+		err = rp_callers_init();
+		if (err)
+			return err;
+		err = rp_hooks_install();
+		if (err)
+			return err;
+	}
+	rp_current_mode = mode;
+	rp_debugfs_init();
+	pr_info("mode %s: %s\n", rp_mode_name(mode), rp_current_reason);
+	return 0;
+}
+
+static void __exit roxpool_exit(void)
+{
+	rp_debugfs_exit();
+	if (rp_current_mode == RP_MODE_HOOK)
+		rp_hooks_remove();
+	rp_track_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(roxpool_init);
+module_exit(roxpool_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The roxpool developers");
+MODULE_DESCRIPTION("Module text in shared 2 MiB read-only+executable pages");
+MODULE_VERSION(ROXPOOL_VERSION);

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/module/roxpool/parameters/enabled: the runtime on/off switch.
+ *
+ * Off stops new pool allocations; what is pooled stays and is freed normally.
+ * Only exact boolean spellings are taken (rp_parse_bool()); anything else is
+ * refused with -EINVAL and changes nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/moduleparam.h>
+#include <linux/sysfs.h>
+
+#include <roxpool/core.h>
+
+static bool rp_enabled_flag = true;
+
+static int rp_enabled_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err;
+
+	/* "roxpool.enabled" with no value on the command line means on. */
+	if (!val)
+		val = "1";
+	err = rp_parse_bool(val, &on);
+	if (err)
+		return err;
+	if (on != READ_ONCE(rp_enabled_flag))
+		pr_info("%s\n", on ? "enabled" : "disabled");
+	WRITE_ONCE(rp_enabled_flag, on);
+	return 0;
+}
+
+static int rp_enabled_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", READ_ONCE(rp_enabled_flag) ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops rp_enabled_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = rp_enabled_set,
+	.get = rp_enabled_get,
+};
+
+module_param_cb(enabled, &rp_enabled_ops, NULL, 0644);
+MODULE_PARM_DESC(enabled,
+		 "Serve new module text from the ROX pool (1/0, y/n, yes/no, on/off, true/false; default on)");
+
+bool rp_enabled(void)
+{
+	return READ_ONCE(rp_enabled_flag);
+}

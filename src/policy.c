@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * roxpool policy: which mode to run in, and what the sysfs toggle accepts.
+ *
+ * No kernel needed: this file is also built by the user-space unit tests.
+ */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include <roxpool/policy.h>
+
+/**
+ * rp_policy_mode() - choose roxpool's mode for a kernel
+ * @facts: what was found out about the running kernel
+ * @reason: set to a short human-readable explanation of the choice
+ *
+ * A kernel that already pools module text itself always wins: roxpool stands
+ * down there.  Otherwise the hooks are only installed where the module loader
+ * writes module text in place (6.10 up to, not including, 6.15) and where
+ * module text is meant to be read-only.
+ *
+ * Return: the mode to run in.
+ */
+enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
+			    const char **reason)
+{
+	if (facts->native_rox) {
+		*reason = "kernel has its own ROX cache for module text";
+		return RP_MODE_NATIVE;
+	}
+	if (facts->version < RP_KVER(RP_KERNEL_MIN_VERSION,
+				     RP_KERNEL_MIN_PATCHLEVEL, 0)) {
+		*reason = "kernel older than 6.10 has no execmem";
+		return RP_MODE_OFF;
+	}
+	if (facts->version >= RP_KVER(RP_KERNEL_NATIVE_VERSION,
+				      RP_KERNEL_NATIVE_PATCHLEVEL, 0)) {
+		*reason = "kernel 6.15+ without its ROX cache is not supported";
+		return RP_MODE_OFF;
+	}
+	if (!facts->strict_module_rwx) {
+		*reason = "CONFIG_STRICT_MODULE_RWX=n keeps module text writable";
+		return RP_MODE_OFF;
+	}
+	if (!facts->pmd_mappings) {
+		*reason = "CPU cannot map 2 MiB pages";
+		return RP_MODE_OFF;
+	}
+	*reason = "module text allocations are hooked";
+	return RP_MODE_HOOK;
+}
+
+const char *rp_mode_name(enum rp_mode mode)
+{
+	switch (mode) {
+	case RP_MODE_HOOK:
+		return "hook";
+	case RP_MODE_NATIVE:
+		return "native";
+	default:
+		return "off";
+	}
+}
+
+static const struct {
+	const char *word;
+	bool value;
+} rp_bool_words[] = {
+	{ "1", true }, { "y", true }, { "yes", true }, { "on", true },
+	{ "true", true },
+	{ "0", false }, { "n", false }, { "no", false }, { "off", false },
+	{ "false", false },
+};
+
+/**
+ * rp_parse_bool() - strict parser for the sysfs toggle
+ * @s: the written string; one trailing newline (as echo adds) is allowed
+ * @res: where the value goes; untouched on error
+ *
+ * kstrtobool() looks only at the first characters, so it takes "yes please"
+ * or "1x" as true.  A toggle that changes the state of every later module load
+ * must not guess: accept exactly 1/0, y/n, yes/no, on/off, true/false in any
+ * case, and nothing else (no empty string, no other white space).
+ *
+ * Return: 0 on success, -EINVAL for anything else.
+ */
+int rp_parse_bool(const char *s, bool *res)
+{
+	size_t len, i;
+
+	if (!s)
+		return -EINVAL;
+	len = strlen(s);
+	if (len && s[len - 1] == '\n')
+		len--;
+	for (i = 0; i < ARRAY_SIZE(rp_bool_words); i++) {
+		const char *w = rp_bool_words[i].word;
+
+		if (strlen(w) == len && !strncasecmp(s, w, len)) {
+			*res = rp_bool_words[i].value;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const char *rp_parse_number(const char *s, unsigned int *n)
+{
+	unsigned int v = 0;
+
+	if (*s < '0' || *s > '9')
+		return NULL;
+	while (*s >= '0' && *s <= '9') {
+		if (v > 100000)
+			return NULL;
+		v = v * 10 + (*s++ - '0');
+	}
+	*n = v;
+	return s;
+}
+
+/**
+ * rp_parse_release() - version of a kernel from its release string
+ * @release: utsname release, e.g. "6.12.117+deb13-amd64" or "7.3-rc7"
+ * @version: set to RP_KVER(major, minor, patch); a patch level above 255 is
+ *	taken as 255, as the kernel's own LINUX_VERSION_CODE does since 4.9
+ *
+ * Return: 0, or -EINVAL if @release does not start with major.minor.
+ */
+int rp_parse_release(const char *release, unsigned int *version)
+{
+	unsigned int major, minor, patch = 0;
+	const char *s = release;
+
+	s = rp_parse_number(s, &major);
+	if (!s || *s++ != '.')
+		return -EINVAL;
+	s = rp_parse_number(s, &minor);
+	if (!s || major > 255 || minor > 255)
+		return -EINVAL;
+	if (*s == '.' && !rp_parse_number(s + 1, &patch))
+		return -EINVAL;
+	*version = RP_KVER(major, minor, patch > 255 ? 255 : patch);
+	return 0;
+}
