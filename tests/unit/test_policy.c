@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for src/policy.c: mode choice, the strict toggle parser, release
+ * parsing, and agreement of dkms.conf with the declared kernel range.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include <roxpool/policy.h>
+
+static void test_mode_table(void **state)
+{
+	static const struct {
+		unsigned int version;
+		bool strict, pse, native;
+		enum rp_mode want;
+	} cases[] = {
+		{ RP_KVER(6, 12, 117), true, true, false, RP_MODE_HOOK },
+		{ RP_KVER(6, 10, 0), true, true, false, RP_MODE_HOOK },
+		{ RP_KVER(6, 14, 11), true, true, false, RP_MODE_HOOK },
+		{ RP_KVER(6, 9, 12), true, true, false, RP_MODE_OFF },
+		{ RP_KVER(6, 1, 192), true, true, false, RP_MODE_OFF },
+		{ RP_KVER(6, 15, 0), true, true, false, RP_MODE_OFF },
+		{ RP_KVER(7, 3, 4), true, true, true, RP_MODE_NATIVE },
+		{ RP_KVER(7, 3, 4), false, true, false, RP_MODE_OFF },
+		{ RP_KVER(6, 12, 117), false, true, false, RP_MODE_OFF },
+		{ RP_KVER(6, 12, 117), true, false, false, RP_MODE_OFF },
+		/* Native wins even on a kernel roxpool could hook. */
+		{ RP_KVER(6, 12, 117), true, true, true, RP_MODE_NATIVE },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rp_kernel_facts f = {
+			.version = cases[i].version,
+			.strict_module_rwx = cases[i].strict,
+			.pmd_mappings = cases[i].pse,
+			.native_rox = cases[i].native,
+		};
+		const char *reason = NULL;
+
+		assert_int_equal(rp_policy_mode(&f, &reason), cases[i].want);
+		assert_non_null(reason);
+		assert_true(strlen(reason) > 0);
+	}
+	assert_string_equal(rp_mode_name(RP_MODE_HOOK), "hook");
+	assert_string_equal(rp_mode_name(RP_MODE_NATIVE), "native");
+	assert_string_equal(rp_mode_name(RP_MODE_OFF), "off");
+}
+
+static void test_bool_accepts(void **state)
+{
+	static const struct {
+		const char *s;
+		bool want;
+	} ok[] = {
+		{ "1", true }, { "1\n", true }, { "y", true }, { "Y", true },
+		{ "yes", true }, { "YES\n", true }, { "on", true },
+		{ "On", true }, { "true", true }, { "True\n", true },
+		{ "0", false }, { "0\n", false }, { "n", false },
+		{ "N", false }, { "no", false }, { "off", false },
+		{ "OFF\n", false }, { "false", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		bool v = !ok[i].want;
+
+		assert_int_equal(rp_parse_bool(ok[i].s, &v), 0);
+		assert_int_equal(v, ok[i].want);
+	}
+}
+
+static void test_bool_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"", "\n", " ", " 1", "1 ", "1\n\n", "\t0", "2", "-1", "10",
+		"yes please", "yesno", "o", "of", "onn", "t", "f", "nope",
+		"1x", "y\n1",
+	};
+	char *huge;
+	size_t i;
+	bool v;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = true;
+		assert_int_equal(rp_parse_bool(bad[i], &v), -EINVAL);
+		assert_true(v);		/* unchanged */
+		v = false;
+		assert_int_equal(rp_parse_bool(bad[i], &v), -EINVAL);
+		assert_false(v);
+	}
+	assert_int_equal(rp_parse_bool(NULL, &v), -EINVAL);
+
+	huge = malloc(4097);
+	assert_non_null(huge);
+	memset(huge, '1', 4096);
+	huge[4096] = '\0';
+	assert_int_equal(rp_parse_bool(huge, &v), -EINVAL);
+	free(huge);
+}
+
+static void test_release(void **state)
+{
+	static const struct {
+		const char *s;
+		unsigned int want;
+	} ok[] = {
+		{ "6.12.117+deb13-amd64", RP_KVER(6, 12, 117) },
+		{ "6.12.117+deb12-amd64", RP_KVER(6, 12, 117) },
+		{ "7.3.4+deb13-amd64", RP_KVER(7, 3, 4) },
+		{ "6.10.0", RP_KVER(6, 10, 0) },
+		{ "7.3-rc7", RP_KVER(7, 3, 0) },
+		{ "6.1.300", RP_KVER(6, 1, 255) },
+	};
+	static const char *const bad[] = { "", "6", "6.", "x.1", ".12", "6.x" };
+	unsigned int v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(rp_parse_release(ok[i].s, &v), 0);
+		assert_int_equal(v, ok[i].want);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(rp_parse_release(bad[i], &v), -EINVAL);
+}
+
+/* The value of KEY="..." in dkms.conf. */
+static char *dkms_conf_value(const char *key)
+{
+	char line[512], *val = NULL;
+	FILE *f = fopen(RP_TOP "/dkms.conf", "r");
+	size_t klen = strlen(key);
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *end;
+
+		if (strncmp(line, key, klen) || line[klen] != '=' ||
+		    line[klen + 1] != '"')
+			continue;
+		end = strrchr(line, '"');
+		*end = '\0';
+		val = strdup(line + klen + 2);
+	}
+	fclose(f);
+	assert_non_null(val);
+	return val;
+}
+
+/*
+ * DKMS cannot read policy.h, so its BUILD_EXCLUSIVE_KERNEL pattern repeats
+ * the minimum version: make sure both agree on every interesting release.
+ */
+static void test_dkms_range(void **state)
+{
+	static const char *const releases[] = {
+		"5.15.0-100-generic", "6.1.0-31-amd64", "6.1.192", "6.6.58",
+		"6.9.12", "6.10.0", "6.10.14-amd64", "6.11.0-19-generic",
+		"6.12.117+deb13-amd64", "6.14.0-27-generic", "6.15.2",
+		"6.19.1", "7.0.0-27-generic", "7.3.4+deb13-amd64", "8.1.0",
+		"10.2.3", "16.0.0",
+	};
+	char *pattern = dkms_conf_value("BUILD_EXCLUSIVE_KERNEL");
+	unsigned int min = RP_KVER(RP_KERNEL_MIN_VERSION,
+				   RP_KERNEL_MIN_PATCHLEVEL, 0);
+	regex_t re;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+	for (i = 0; i < sizeof(releases) / sizeof(releases[0]); i++) {
+		unsigned int v;
+		bool matches = !regexec(&re, releases[i], 0, NULL, 0);
+
+		assert_int_equal(rp_parse_release(releases[i], &v), 0);
+		if (matches != (v >= min))
+			fail_msg("dkms.conf and policy.h disagree on %s",
+				 releases[i]);
+	}
+	regfree(&re);
+	free(pattern);
+}
+
+/* dkms.conf's PACKAGE_VERSION is the VERSION file, which the module reports. */
+static void test_dkms_version(void **state)
+{
+	char *dkms = dkms_conf_value("PACKAGE_VERSION");
+	char ver[64] = "";
+	FILE *f = fopen(RP_TOP "/VERSION", "r");
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(fgets(ver, sizeof(ver), f));
+	fclose(f);
+	ver[strcspn(ver, "\n")] = '\0';
+	assert_string_equal(dkms, ver);
+	free(dkms);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mode_table),
+		cmocka_unit_test(test_bool_accepts),
+		cmocka_unit_test(test_bool_rejects),
+		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_dkms_range),
+		cmocka_unit_test(test_dkms_version),
+	};
+
+	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
+}
