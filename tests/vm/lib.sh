@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for roxpool's guest test scripts (tests/vm/t-*.sh).
+# scripts/vm-run copies this file into the guest as /rp/lib.sh; a test
+# sources it, runs its steps, and exits 0 only if every check held.
+
+RP_STATS=/sys/kernel/debug/roxpool/stats
+RP_PARAM=/sys/module/roxpool/parameters/enabled
+RP_KO=/roxpool/roxpool.ko
+RP_TRACING=/sys/kernel/tracing
+rp_failures=0
+
+log() { echo "[test] $*"; }
+
+# fail MESSAGE: record a failed check (returns 1, so "|| more detail" works).
+fail() {
+	echo "[FAIL] $*"
+	rp_failures=$((rp_failures + 1))
+	return 1
+}
+
+ok() { echo "[ ok ] $*"; }
+
+# check DESCRIPTION COMMAND...: run the command, report.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+
+# expect_eq DESCRIPTION ACTUAL EXPECTED
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# expect_ge DESCRIPTION ACTUAL MINIMUM
+expect_ge() {
+	if [ "$2" -ge "$3" ] 2>/dev/null; then ok "$1 ($2 >= $3)"; else fail "$1: got '$2', want >= $3"; fi
+}
+
+# stat KEY: one value from roxpool's debugfs stats.
+stat() {
+	sed -n "s/^$1: //p" "$RP_STATS"
+}
+
+# stats_save FILE: keep a copy of all statistics.
+stats_save() { cat "$RP_STATS" > "$1"; }
+
+# stat_delta KEY BEFORE-FILE: how much KEY grew since the saved copy.
+stat_delta() {
+	before=$(sed -n "s/^$1: //p" "$2")
+	echo $(($(stat "$1") - before))
+}
+
+# hooked FUNCTION: FUNCTION is redirected into roxpool by ftrace now.
+hooked() {
+	grep "^$1 (" "$RP_TRACING/enabled_functions" 2>/dev/null |
+		grep -q 'rp_hook_redirect'
+}
+
+# any_roxpool_hook: some function is still redirected into roxpool.
+any_roxpool_hook() {
+	grep -q -e rp_hook_redirect -e roxpool "$RP_TRACING/enabled_functions" 2>/dev/null
+}
+
+# nr_modules: number of loaded modules.
+nr_modules() { wc -l < /proc/modules; }
+
+# modules_save FILE: remember which modules are loaded now.
+modules_save() { cut -d' ' -f1 /proc/modules | sort > "$1"; }
+
+# unload_since FILE: unload every module loaded since modules_save FILE,
+# dependencies included, users before what they use.
+unload_since() {
+	pass=0
+	while [ $pass -lt 20 ]; do
+		left=0
+		for m in $(cut -d' ' -f1 /proc/modules); do
+			grep -qx "$m" "$1" && continue
+			left=$((left + 1))
+			# Only modules nothing uses any more (use count 0).
+			[ "$(sed -n "s/^$m [0-9]* \([0-9]*\) .*/\1/p" /proc/modules)" = 0 ] &&
+				rmmod "$m"
+		done
+		[ $left -eq 0 ] && return 0
+		pass=$((pass + 1))
+	done
+	return 1
+}
+
+# wait_for SECONDS COMMAND...: poll until the command succeeds.
+wait_for() {
+	t=$(($1 * 10))
+	shift
+	while [ "$t" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+# finish: the test's verdict, as its exit status.
+finish() {
+	if [ "$rp_failures" -eq 0 ]; then
+		log "all checks passed"
+		exit 0
+	fi
+	log "$rp_failures check(s) failed"
+	exit 1
+}
