@@ -5,4 +5,6 @@
 #include <stdio.h>
 #include <linux/types.h>
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#define min(a, b) ((a) < (b) ? (a) : (b))
 #endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Page maps of the pool's 2 MiB chunks, and where a new range goes.
+ *
+ * Needs no kernel; unit-tested in user space.  Each chunk has one bit per
+ * 4 KiB page, set while the page belongs to a range (staged, live or being
+ * freed).  Free extents are the runs of clear bits, so freeing coalesces by
+ * construction.
+ */
+#ifndef ROXPOOL_POOL_MAP_H
+#define ROXPOOL_POOL_MAP_H
+
+#include <linux/types.h>
+
+#define RP_CHUNK_PAGES	512
+#define RP_MAP_WORDS	(RP_CHUNK_PAGES / 64)
+
+/**
+ * struct rp_map - which pages of one chunk are taken
+ * @bits: bit n set = page n is part of a range
+ */
+struct rp_map {
+	u64 bits[RP_MAP_WORDS];
+};
+
+/**
+ * struct rp_fit - where a range of pages can go
+ * @chunk: index of the chunk in the array given to rp_map_best_fit()
+ * @first: first page in that chunk
+ */
+struct rp_fit {
+	unsigned int chunk;
+	unsigned int first;
+};
+
+bool rp_map_test(const struct rp_map *m, unsigned int page);
+void rp_map_set(struct rp_map *m, unsigned int first, unsigned int n);
+void rp_map_clear(struct rp_map *m, unsigned int first, unsigned int n);
+bool rp_map_range_is(const struct rp_map *m, unsigned int first,
+		     unsigned int n, bool taken);
+unsigned int rp_map_used(const struct rp_map *m);
+unsigned int rp_map_largest_free(const struct rp_map *m);
+unsigned int rp_map_free_extents(const struct rp_map *m);
+bool rp_map_best_fit(const struct rp_map *const *maps, unsigned int nr,
+		     unsigned int npages, struct rp_fit *fit);
+
+#endif /* ROXPOOL_POOL_MAP_H */

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page maps of the pool's chunks and the placement policy.
+ *
+ * No kernel needed: this file is also built by the user-space unit tests.
+ */
+#include <linux/kernel.h>
+
+#include <roxpool/pool_map.h>
+
+bool rp_map_test(const struct rp_map *m, unsigned int page)
+{
+	return (m->bits[page / 64] >> (page % 64)) & 1;
+}
+
+static void rp_map_assign(struct rp_map *m, unsigned int first,
+			  unsigned int n, bool taken)
+{
+	unsigned int p;
+
+	for (p = first; p < first + n && p < RP_CHUNK_PAGES; p++) {
+		if (taken)
+			m->bits[p / 64] |= 1ULL << (p % 64);
+		else
+			m->bits[p / 64] &= ~(1ULL << (p % 64));
+	}
+}
+
+void rp_map_set(struct rp_map *m, unsigned int first, unsigned int n)
+{
+	rp_map_assign(m, first, n, true);
+}
+
+void rp_map_clear(struct rp_map *m, unsigned int first, unsigned int n)
+{
+	rp_map_assign(m, first, n, false);
+}
+
+/**
+ * rp_map_range_is() - are all pages of a range taken (or all free)?
+ * @m: the chunk's map
+ * @first: first page
+ * @n: number of pages; a range past the chunk's end is never all anything
+ * @taken: what to check for
+ *
+ * Return: true if every page of the range is @taken.
+ */
+bool rp_map_range_is(const struct rp_map *m, unsigned int first,
+		     unsigned int n, bool taken)
+{
+	unsigned int p;
+
+	if (!n || first >= RP_CHUNK_PAGES || n > RP_CHUNK_PAGES - first)
+		return false;
+	for (p = first; p < first + n; p++)
+		if (rp_map_test(m, p) != taken)
+			return false;
+	return true;
+}
+
+unsigned int rp_map_used(const struct rp_map *m)
+{
+	unsigned int p, n = 0;
+
+	for (p = 0; p < RP_CHUNK_PAGES; p++)
+		n += rp_map_test(m, p);
+	return n;
+}
+
+/*
+ * Walk the free extents of a map: from page *pos on, find the next run of
+ * free pages; return its length (0 when there is none) and its start in
+ * *first, and move *pos past it.
+ */
+static unsigned int rp_map_next_extent(const struct rp_map *m,
+				       unsigned int *pos, unsigned int *first)
+{
+	unsigned int p = *pos, start;
+
+	while (p < RP_CHUNK_PAGES && rp_map_test(m, p))
+		p++;
+	start = p;
+	while (p < RP_CHUNK_PAGES && !rp_map_test(m, p))
+		p++;
+	*pos = p;
+	*first = start;
+	return p - start;
+}
+
+unsigned int rp_map_largest_free(const struct rp_map *m)
+{
+	unsigned int pos = 0, first, len, best = 0;
+
+	while ((len = rp_map_next_extent(m, &pos, &first)))
+		best = max(best, len);
+	return best;
+}
+
+unsigned int rp_map_free_extents(const struct rp_map *m)
+{
+	unsigned int pos = 0, first, n = 0;
+
+	while (rp_map_next_extent(m, &pos, &first))
+		n++;
+	return n;
+}
+
+/**
+ * rp_map_best_fit() - choose where a range of pages goes
+ * @maps: the chunks' maps
+ * @nr: number of chunks
+ * @npages: size of the range, 1 to RP_CHUNK_PAGES
+ * @fit: the choice
+ *
+ * Best fit over all chunks: the smallest free extent that holds the range,
+ * the range placed at its start; among equal extents the earliest chunk and
+ * the lowest address.  An exact fit leaves no hole; a tight fit keeps large
+ * extents for large modules.  The kernel's own cache (6.13+) takes the first
+ * extent that fits, which on a typical module set opens one 2 MiB area more
+ * than the text needs.
+ *
+ * Return: false if no chunk has room (a new chunk is needed).
+ */
+bool rp_map_best_fit(const struct rp_map *const *maps, unsigned int nr,
+		     unsigned int npages, struct rp_fit *fit)
+{
+	unsigned int c, best_len = RP_CHUNK_PAGES + 1;
+
+	if (!npages || npages > RP_CHUNK_PAGES)
+		return false;
+	for (c = 0; c < nr; c++) {
+		unsigned int pos = 0, first, len;
+
+		while ((len = rp_map_next_extent(maps[c], &pos, &first))) {
+			if (len < npages || len >= best_len)
+				continue;
+			best_len = len;
+			fit->chunk = c;
+			fit->first = first;
+			if (len == npages)
+				return true;
+		}
+	}
+	return best_len <= RP_CHUNK_PAGES;
+}

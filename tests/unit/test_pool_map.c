@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for src/pool_map.c: chunk page maps and placement. */
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <roxpool/pool_map.h>
+
+static void test_set_clear(void **state)
+{
+	struct rp_map m = { { 0 } };
+
+	(void)state;
+	assert_int_equal(rp_map_used(&m), 0);
+	assert_int_equal(rp_map_largest_free(&m), RP_CHUNK_PAGES);
+	assert_int_equal(rp_map_free_extents(&m), 1);
+	rp_map_set(&m, 60, 10);		/* crosses a word boundary */
+	assert_true(rp_map_range_is(&m, 60, 10, true));
+	assert_false(rp_map_test(&m, 59));
+	assert_false(rp_map_test(&m, 70));
+	assert_int_equal(rp_map_used(&m), 10);
+	assert_int_equal(rp_map_largest_free(&m), RP_CHUNK_PAGES - 70);
+	assert_int_equal(rp_map_free_extents(&m), 2);
+	rp_map_clear(&m, 62, 3);
+	assert_int_equal(rp_map_used(&m), 7);
+	assert_int_equal(rp_map_free_extents(&m), 3);
+	rp_map_clear(&m, 60, 10);
+	assert_int_equal(rp_map_used(&m), 0);
+	/* Freeing coalesces: one extent again. */
+	assert_int_equal(rp_map_free_extents(&m), 1);
+	rp_map_set(&m, 0, RP_CHUNK_PAGES);
+	assert_int_equal(rp_map_largest_free(&m), 0);
+	assert_int_equal(rp_map_free_extents(&m), 0);
+	/* Writes past the end are clipped. */
+	rp_map_clear(&m, RP_CHUNK_PAGES - 1, 5);
+	assert_int_equal(rp_map_used(&m), RP_CHUNK_PAGES - 1);
+}
+
+static void test_range_is(void **state)
+{
+	struct rp_map m = { { 0 } };
+
+	(void)state;
+	assert_true(rp_map_range_is(&m, 0, RP_CHUNK_PAGES, false));
+	assert_false(rp_map_range_is(&m, 0, 0, false));
+	assert_false(rp_map_range_is(&m, RP_CHUNK_PAGES, 1, false));
+	assert_false(rp_map_range_is(&m, 500, 13, false));
+	rp_map_set(&m, 100, 1);
+	assert_false(rp_map_range_is(&m, 99, 2, false));
+	assert_false(rp_map_range_is(&m, 99, 2, true));
+}
+
+static void test_best_fit_tightest(void **state)
+{
+	struct rp_map a = { { 0 } }, b = { { 0 } };
+	const struct rp_map *maps[] = { &a, &b };
+	struct rp_fit fit;
+
+	(void)state;
+	/* a: hole of 20 at 100; b: hole of 8 at 300 and the tail. */
+	rp_map_set(&a, 0, 100);
+	rp_map_set(&a, 120, RP_CHUNK_PAGES - 120);
+	rp_map_set(&b, 0, 300);
+	rp_map_set(&b, 308, 100);
+	assert_true(rp_map_best_fit(maps, 2, 8, &fit));
+	assert_int_equal(fit.chunk, 1);
+	assert_int_equal(fit.first, 300);
+	assert_true(rp_map_best_fit(maps, 2, 9, &fit));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 100);
+	assert_true(rp_map_best_fit(maps, 2, 21, &fit));
+	assert_int_equal(fit.chunk, 1);
+	assert_int_equal(fit.first, 408);
+	assert_false(rp_map_best_fit(maps, 2, 105, &fit));
+	assert_false(rp_map_best_fit(maps, 2, 0, &fit));
+	assert_false(rp_map_best_fit(maps, 2, RP_CHUNK_PAGES + 1, &fit));
+	assert_false(rp_map_best_fit(maps, 0, 1, &fit));
+}
+
+static void test_best_fit_ties(void **state)
+{
+	struct rp_map a = { { 0 } }, b = { { 0 } };
+	const struct rp_map *maps[] = { &a, &b };
+	struct rp_fit fit;
+
+	(void)state;
+	/* Equal holes everywhere: earliest chunk, lowest address. */
+	rp_map_set(&a, 0, RP_CHUNK_PAGES);
+	rp_map_clear(&a, 200, 4);
+	rp_map_clear(&a, 10, 4);
+	rp_map_set(&b, 0, RP_CHUNK_PAGES);
+	rp_map_clear(&b, 0, 4);
+	assert_true(rp_map_best_fit(maps, 2, 4, &fit));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 10);
+	assert_true(rp_map_best_fit(maps, 2, 3, &fit));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 10);
+}
+
+/*
+ * Place a sequence of sizes (in pages, a negative number frees the range
+ * allocated that many steps before) with best fit, opening a chunk whenever
+ * nothing fits; return the number of chunks used.
+ */
+#define MAX_CHUNKS 16
+static unsigned int simulate(const int *seq, size_t n)
+{
+	static struct rp_map maps[MAX_CHUNKS];
+	const struct rp_map *ptrs[MAX_CHUNKS];
+	struct rp_fit placed[64];
+	unsigned int nr = 0, i;
+
+	memset(maps, 0, sizeof(maps));
+	for (i = 0; i < MAX_CHUNKS; i++)
+		ptrs[i] = &maps[i];
+	for (i = 0; i < n; i++) {
+		struct rp_fit fit;
+
+		if (seq[i] < 0) {
+			const struct rp_fit *f = &placed[i + seq[i]];
+
+			rp_map_clear(&maps[f->chunk], f->first,
+				     (unsigned int)seq[i + seq[i]]);
+			continue;
+		}
+		if (!rp_map_best_fit(ptrs, nr, seq[i], &fit)) {
+			assert_true(nr < MAX_CHUNKS);
+			fit.chunk = nr++;
+			fit.first = 0;
+		}
+		rp_map_set(&maps[fit.chunk], fit.first, seq[i]);
+		placed[i] = fit;
+	}
+	return nr;
+}
+
+static void test_packs_to_the_limit(void **state)
+{
+	/*
+	 * Module text with transient init text between core allocations
+	 * (core, init, free init): 1200 pages of core text in all, so
+	 * ceil(1200 / 512) = 3 chunks are the physical limit.
+	 */
+	static const int seq[] = {
+		300, 2, -1, 150, 1, -1, 40, 3, -1, 6,
+		200, 1, -1, 90, 1, -1, 250, 2, -1, 100,
+		60, 1, -1, 4,
+	};
+
+	(void)state;
+	assert_int_equal(simulate(seq, sizeof(seq) / sizeof(seq[0])), 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_clear),
+		cmocka_unit_test(test_range_is),
+		cmocka_unit_test(test_best_fit_tightest),
+		cmocka_unit_test(test_best_fit_ties),
+		cmocka_unit_test(test_packs_to_the_limit),
+	};
+
+	return cmocka_run_group_tests_name("pool_map", tests, NULL, NULL);
+}
