@@ -8,6 +8,7 @@
 
 #include <roxpool/core.h>
 #include <roxpool/hooks.h>
+#include <roxpool/pool.h>
 
 static atomic64_t rp_alloc_by_type[RP_EXECMEM_NR + 1];
 static atomic64_t rp_alloc_by_class[RP_CLASS_NR];
@@ -63,4 +64,5 @@ void rp_stats_read(struct rp_stats *s)
 	s->free_null = atomic64_read(&rp_counters[RP_CNT_FREE_NULL]);
 	s->track_failed = atomic64_read(&rp_counters[RP_CNT_TRACK_FAILED]);
 	s->text_rox = atomic64_read(&rp_counters[RP_CNT_TEXT_ROX]);
+	rp_pool_read(&s->pool);
 }

@@ -10,6 +10,7 @@
 
 #include <roxpool/core.h>
 #include <roxpool/ksym.h>
+#include <roxpool/pool.h>
 
 static struct dentry *rp_debugfs_dir;
 
@@ -35,6 +36,13 @@ static int symbols_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(symbols);
 
+static int allocations_show(struct seq_file *m, void *v)
+{
+	rp_pool_show_allocations(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(allocations);
+
 void rp_debugfs_init(void)
 {
 	/* debugfs is optional: failures leave roxpool working, unobserved. */
@@ -42,6 +50,8 @@ void rp_debugfs_init(void)
 	debugfs_create_file("stats", 0444, rp_debugfs_dir, NULL, &stats_fops);
 	debugfs_create_file("symbols", 0400, rp_debugfs_dir, NULL,
 			    &symbols_fops);
+	debugfs_create_file("allocations", 0400, rp_debugfs_dir, NULL,
+			    &allocations_fops);
 }
 
 void rp_debugfs_exit(void)

@@ -21,12 +21,33 @@ DEFINE_STATIC_CALL_NULL(rp_execmem_free, execmem_free);
 DEFINE_STATIC_CALL_NULL(rp_module_enable_text_rox,
 			rp_proto_module_enable_text_rox);
 DEFINE_STATIC_CALL_NULL(rp_execmem_is_rox, rp_proto_execmem_is_rox);
+DEFINE_STATIC_CALL_NULL(rp___vmalloc_node_range_noprof,
+			__vmalloc_node_range_noprof);
+DEFINE_STATIC_CALL_NULL(rp_set_memory_rox, set_memory_rox);
+DEFINE_STATIC_CALL_NULL(rp_set_memory_nx, set_memory_nx);
+DEFINE_STATIC_CALL_NULL(rp_set_memory_rw, set_memory_rw);
+DEFINE_STATIC_CALL_NULL(rp_flush_tlb_kernel_range,
+			rp_proto_flush_tlb_kernel_range);
+DEFINE_STATIC_CALL_NULL(rp_text_poke_copy, text_poke_copy);
+DEFINE_STATIC_CALL_NULL(rp_text_poke_set, text_poke_set);
+
+/**
+ * enum rp_ksym_need - when a missing symbol is an error
+ * @RP_NEED_ALWAYS: roxpool cannot load without it
+ * @RP_NEED_POOL: needed to pool module text ("hook" mode)
+ * @RP_NEED_OPTIONAL: exists on some kernels only
+ */
+enum rp_ksym_need {
+	RP_NEED_ALWAYS,
+	RP_NEED_POOL,
+	RP_NEED_OPTIONAL,
+};
 
 /**
  * struct rp_ksym - one resolved kernel function
  * @name: its kallsyms name
- * @optional: its absence is not an error (it exists on some kernels only)
- * @key: the static call that reaches it
+ * @need: when its absence is an error
+ * @key: the static call that reaches it; NULL for data
  * @tramp: that static call's trampoline
  * @addr: where it starts, 0 if not found
  * @seal: its IBT state, read from its first instruction
@@ -36,28 +57,47 @@ DEFINE_STATIC_CALL_NULL(rp_execmem_is_rox, rp_proto_execmem_is_rox);
  */
 struct rp_ksym {
 	const char *name;
-	bool optional;
+	enum rp_ksym_need need;
 	struct static_call_key *key;
 	void *tramp;
 	unsigned long addr;
 	enum rp_seal seal;
 };
 
-#define RP_KSYM(id, sym, opt)						\
+#define RP_KSYM(id, sym, nd)						\
 	[id] = {							\
 		.name = #sym,						\
-		.optional = opt,					\
+		.need = nd,						\
 		.key = &STATIC_CALL_KEY(rp_##sym),			\
 		.tramp = STATIC_CALL_TRAMP_ADDR(rp_##sym),		\
+	}
+#define RP_KDATA(id, sym)						\
+	[id] = {							\
+		.name = #sym,						\
+		.need = RP_NEED_POOL,					\
 	}
 
 static struct rp_ksym rp_ksyms[RP_KSYM_NR] = {
 	RP_KSYM(RP_KSYM_KALLSYMS_LOOKUP_SIZE_OFFSET,
-		kallsyms_lookup_size_offset, false),
-	RP_KSYM(RP_KSYM_EXECMEM_ALLOC, execmem_alloc, false),
-	RP_KSYM(RP_KSYM_EXECMEM_FREE, execmem_free, false),
-	RP_KSYM(RP_KSYM_MODULE_ENABLE_TEXT_ROX, module_enable_text_rox, false),
-	RP_KSYM(RP_KSYM_EXECMEM_IS_ROX, execmem_is_rox, true),
+		kallsyms_lookup_size_offset, RP_NEED_ALWAYS),
+	RP_KSYM(RP_KSYM_EXECMEM_ALLOC, execmem_alloc, RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_EXECMEM_FREE, execmem_free, RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_MODULE_ENABLE_TEXT_ROX, module_enable_text_rox,
+		RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_EXECMEM_IS_ROX, execmem_is_rox, RP_NEED_OPTIONAL),
+	RP_KSYM(RP_KSYM_VMALLOC_NODE_RANGE, __vmalloc_node_range_noprof,
+		RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_SET_MEMORY_ROX, set_memory_rox, RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_SET_MEMORY_NX, set_memory_nx, RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_SET_MEMORY_RW, set_memory_rw, RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_FLUSH_TLB_KERNEL_RANGE, flush_tlb_kernel_range,
+		RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_TEXT_POKE_COPY, text_poke_copy, RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_TEXT_POKE_SET, text_poke_set, RP_NEED_POOL),
+	RP_KDATA(RP_KSYM_INIT_MM, init_mm),
+	RP_KDATA(RP_KSYM_PGD_LOCK, pgd_lock),
+	RP_KDATA(RP_KSYM_CPA_LOCK, cpa_lock),
+	RP_KDATA(RP_KSYM_TEXT_MUTEX, text_mutex),
 };
 
 static enum rp_seal rp_lookup_name_seal;
@@ -145,11 +185,13 @@ int rp_ksym_init(void)
 
 		k->addr = static_call(rp_kallsyms_lookup_name)(k->name);
 		if (!k->addr) {
-			if (k->optional)
+			if (k->need != RP_NEED_ALWAYS)
 				continue;
 			pr_err("cannot find kernel symbol %s\n", k->name);
 			return -ENOENT;
 		}
+		if (!k->key)
+			continue;
 		k->seal = rp_read_seal(k->addr);
 		__static_call_update(k->key, k->tramp, (void *)k->addr);
 		found++;
@@ -158,6 +200,24 @@ int rp_ksym_init(void)
 	}
 	pr_debug("resolved %u kernel functions, %u IBT-sealed, all called directly\n",
 		 found + 1, sealed + (rp_lookup_name_seal == RP_SEAL_SEALED));
+	return 0;
+}
+
+/**
+ * rp_ksym_pool_ready() - is everything needed for pooling there?
+ *
+ * Return: 0, or -ENOENT after naming the first missing symbol.
+ */
+int rp_ksym_pool_ready(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RP_KSYM_NR; i++) {
+		if (rp_ksyms[i].need == RP_NEED_POOL && !rp_ksyms[i].addr) {
+			pr_err("cannot find kernel symbol %s\n", rp_ksyms[i].name);
+			return -ENOENT;
+		}
+	}
 	return 0;
 }
 
@@ -222,8 +282,12 @@ void rp_ksym_show(struct seq_file *m)
 	for (i = 0; i < RP_KSYM_NR; i++) {
 		const struct rp_ksym *k = &rp_ksyms[i];
 
-		seq_printf(m, "%-28s %-7s %s\n", k->name,
-			   k->addr ? rp_seal_name(k->seal) : "-",
-			   k->addr ? "static_call" : "absent");
+		if (!k->addr)
+			seq_printf(m, "%-28s %-7s %s\n", k->name, "-", "absent");
+		else if (!k->key)
+			seq_printf(m, "%-28s %-7s %s\n", k->name, "-", "data");
+		else
+			seq_printf(m, "%-28s %-7s %s\n", k->name,
+				   rp_seal_name(k->seal), "static_call");
 	}
 }

@@ -17,6 +17,7 @@
 #include <roxpool/core.h>
 #include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
+#include <roxpool/pool.h>
 
 static enum rp_mode rp_current_mode = RP_MODE_OFF;
 static const char *rp_current_reason = "not initialised";
@@ -60,10 +61,11 @@ static int __init roxpool_init(void)
 	}
 	mode = rp_policy_mode(&facts, &rp_current_reason);
 	if (mode == RP_MODE_HOOK) {
-		err = rp_callers_init();
-		if (err)
-			return err;
-		err = rp_hooks_install();
+		err = rp_ksym_pool_ready();
+		if (!err)
+			err = rp_callers_init();
+		if (!err)
+			err = rp_hooks_install();
 		if (err)
 			return err;
 	}
@@ -78,6 +80,7 @@ static void __exit roxpool_exit(void)
 	rp_debugfs_exit();
 	if (rp_current_mode == RP_MODE_HOOK)
 		rp_hooks_remove();
+	rp_pool_exit();
 	rp_track_exit();
 	pr_info("unloaded\n");
 }

@@ -33,6 +33,47 @@ static void rp_emit_u64(rp_emit_fn emit, void *ctx, const char *key,
 	emit(ctx, line);
 }
 
+static const char *const rp_fallback_names[RP_FB_NR] = {
+	[RP_FB_DISABLED]	= "disabled",
+	[RP_FB_TOO_LARGE]	= "too_large",
+	[RP_FB_CHUNK]		= "no_chunk",
+	[RP_FB_STAGING]		= "no_memory",
+};
+
+#define RP_CHUNK_BYTES	(2ULL << 20)
+
+static void rp_pool_emit(const struct rp_pool_stats *p, rp_emit_fn emit,
+			 void *ctx)
+{
+	u64 pool = p->chunks * RP_CHUNK_BYTES;
+	unsigned int i;
+
+	rp_emit_u64(emit, ctx, "pool_chunks", NULL, p->chunks);
+	rp_emit_u64(emit, ctx, "pool_chunks_pmd", NULL, p->chunks_pmd);
+	rp_emit_u64(emit, ctx, "pool_chunks_split", NULL, p->chunks_split);
+	rp_emit_u64(emit, ctx, "pool_chunks_created", NULL, p->chunks_created);
+	rp_emit_u64(emit, ctx, "pool_chunks_released", NULL,
+		    p->chunks_released);
+	rp_emit_u64(emit, ctx, "pool_chunk_failures", NULL, p->chunk_failures);
+	rp_emit_u64(emit, ctx, "pool_bytes", NULL, pool);
+	rp_emit_u64(emit, ctx, "pool_bytes_allocated", NULL,
+		    p->bytes_allocated);
+	rp_emit_u64(emit, ctx, "pool_bytes_free", NULL,
+		    pool - p->bytes_allocated);
+	rp_emit_u64(emit, ctx, "pool_largest_free", NULL, p->largest_free);
+	rp_emit_u64(emit, ctx, "pool_ranges", NULL, p->ranges);
+	rp_emit_u64(emit, ctx, "pool_staged", NULL, p->staged);
+	rp_emit_u64(emit, ctx, "pool_allocs", NULL, p->allocs);
+	rp_emit_u64(emit, ctx, "pool_frees", NULL, p->frees);
+	for (i = 0; i < RP_FB_NR; i++)
+		rp_emit_u64(emit, ctx, "pool_fallback", rp_fallback_names[i],
+			    p->fallbacks[i]);
+	rp_emit_u64(emit, ctx, "pool_finalized", NULL, p->finalized);
+	rp_emit_u64(emit, ctx, "pool_bytes_copied", NULL, p->bytes_copied);
+	rp_emit_u64(emit, ctx, "pool_stage_ns", NULL, p->stage_ns);
+	rp_emit_u64(emit, ctx, "pool_finalize_ns", NULL, p->finalize_ns);
+}
+
 /**
  * rp_stats_emit() - write statistics as "key: value" lines
  * @s: the snapshot
@@ -74,4 +115,5 @@ void rp_stats_emit(const struct rp_stats *s, rp_emit_fn emit, void *ctx)
 	rp_emit_u64(emit, ctx, "free_null", NULL, s->free_null);
 	rp_emit_u64(emit, ctx, "track_failed", NULL, s->track_failed);
 	rp_emit_u64(emit, ctx, "text_rox_calls", NULL, s->text_rox);
+	rp_pool_emit(&s->pool, emit, ctx);
 }

@@ -37,6 +37,7 @@ static inline void rp_compat_check_execmem_types(void)
  */
 int rp_proto_module_enable_text_rox(const struct module *mod);
 bool rp_proto_execmem_is_rox(enum execmem_type type);
+void rp_proto_flush_tlb_kernel_range(unsigned long start, unsigned long end);
 
 /*
  * ftrace callbacks redirect through ftrace_regs.  x86_64 has had

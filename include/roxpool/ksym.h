@@ -14,6 +14,9 @@
 
 #include <linux/kallsyms.h>
 #include <linux/static_call.h>
+#include <linux/vmalloc.h>
+#include <asm/set_memory.h>
+#include <asm/text-patching.h>
 
 #include <roxpool/compat.h>
 
@@ -26,6 +29,15 @@ DECLARE_STATIC_CALL(rp_execmem_free, execmem_free);
 DECLARE_STATIC_CALL(rp_module_enable_text_rox,
 		    rp_proto_module_enable_text_rox);
 DECLARE_STATIC_CALL(rp_execmem_is_rox, rp_proto_execmem_is_rox);
+DECLARE_STATIC_CALL(rp___vmalloc_node_range_noprof,
+		    __vmalloc_node_range_noprof);
+DECLARE_STATIC_CALL(rp_set_memory_rox, set_memory_rox);
+DECLARE_STATIC_CALL(rp_set_memory_nx, set_memory_nx);
+DECLARE_STATIC_CALL(rp_set_memory_rw, set_memory_rw);
+DECLARE_STATIC_CALL(rp_flush_tlb_kernel_range,
+		    rp_proto_flush_tlb_kernel_range);
+DECLARE_STATIC_CALL(rp_text_poke_copy, text_poke_copy);
+DECLARE_STATIC_CALL(rp_text_poke_set, text_poke_set);
 
 /**
  * enum rp_ksym_id - the kernel functions roxpool resolves
@@ -34,6 +46,17 @@ DECLARE_STATIC_CALL(rp_execmem_is_rox, rp_proto_execmem_is_rox);
  * @RP_KSYM_EXECMEM_FREE: hooked; likewise
  * @RP_KSYM_MODULE_ENABLE_TEXT_ROX: hooked; likewise
  * @RP_KSYM_EXECMEM_IS_ROX: 6.13+ only; tells whether the kernel pools itself
+ * @RP_KSYM_VMALLOC_NODE_RANGE: allocates the pool's chunks in module space
+ * @RP_KSYM_SET_MEMORY_ROX: makes a new chunk and its direct-map alias ROX
+ * @RP_KSYM_SET_MEMORY_NX: first half of giving a chunk back
+ * @RP_KSYM_SET_MEMORY_RW: second half
+ * @RP_KSYM_FLUSH_TLB_KERNEL_RANGE: after every page-table change
+ * @RP_KSYM_TEXT_POKE_COPY: copies staged text into ROX pages
+ * @RP_KSYM_TEXT_POKE_SET: refills freed ranges with INT3
+ * @RP_KSYM_INIT_MM: data: the kernel page tables
+ * @RP_KSYM_PGD_LOCK: data: held by CPA around PMD changes
+ * @RP_KSYM_CPA_LOCK: data: serialises all page-attribute changes
+ * @RP_KSYM_TEXT_MUTEX: data: held by everyone who patches kernel text
  * @RP_KSYM_NR: number of entries
  */
 enum rp_ksym_id {
@@ -42,6 +65,17 @@ enum rp_ksym_id {
 	RP_KSYM_EXECMEM_FREE,
 	RP_KSYM_MODULE_ENABLE_TEXT_ROX,
 	RP_KSYM_EXECMEM_IS_ROX,
+	RP_KSYM_VMALLOC_NODE_RANGE,
+	RP_KSYM_SET_MEMORY_ROX,
+	RP_KSYM_SET_MEMORY_NX,
+	RP_KSYM_SET_MEMORY_RW,
+	RP_KSYM_FLUSH_TLB_KERNEL_RANGE,
+	RP_KSYM_TEXT_POKE_COPY,
+	RP_KSYM_TEXT_POKE_SET,
+	RP_KSYM_INIT_MM,
+	RP_KSYM_PGD_LOCK,
+	RP_KSYM_CPA_LOCK,
+	RP_KSYM_TEXT_MUTEX,
 	RP_KSYM_NR,
 };
 
@@ -58,6 +92,7 @@ enum rp_seal {
 };
 
 int rp_ksym_init(void);
+int rp_ksym_pool_ready(void);
 unsigned long rp_ksym_addr(enum rp_ksym_id id);
 bool rp_ksym_has(enum rp_ksym_id id);
 const char *rp_ksym_name(enum rp_ksym_id id);

@@ -15,6 +15,62 @@
 #include <roxpool/classify.h>
 
 /**
+ * enum rp_fallback - why a loader text allocation was not pooled
+ * @RP_FB_DISABLED: the sysfs switch is off
+ * @RP_FB_TOO_LARGE: larger than a chunk
+ * @RP_FB_CHUNK: no room and no new chunk (allocation or PMD mapping failed)
+ * @RP_FB_STAGING: no memory for the staging pages or the PTE table
+ * @RP_FB_NR: number of reasons
+ */
+enum rp_fallback {
+	RP_FB_DISABLED,
+	RP_FB_TOO_LARGE,
+	RP_FB_CHUNK,
+	RP_FB_STAGING,
+	RP_FB_NR,
+};
+
+/**
+ * struct rp_pool_stats - the pool's state and history
+ * @chunks: chunks now
+ * @chunks_pmd: of those, mapped by one PMD leaf
+ * @chunks_split: of those, split into PTEs (a range is staged)
+ * @chunks_created: chunks ever made
+ * @chunks_released: chunks given back to the page allocator
+ * @chunk_failures: chunks that could not be made (memory, or no PMD leaf)
+ * @bytes_allocated: bytes in ranges (staged, live or being freed)
+ * @largest_free: largest free extent of any chunk, bytes
+ * @ranges: ranges now
+ * @staged: ranges staged now
+ * @allocs: ranges ever handed out
+ * @frees: ranges ever returned
+ * @fallbacks: loader text allocations left to the kernel, by reason
+ * @finalized: staged ranges copied into their chunk
+ * @bytes_copied: bytes written by text_poke_copy()
+ * @stage_ns: time spent preparing staged ranges
+ * @finalize_ns: time spent finalizing them
+ */
+struct rp_pool_stats {
+	u64 chunks;
+	u64 chunks_pmd;
+	u64 chunks_split;
+	u64 chunks_created;
+	u64 chunks_released;
+	u64 chunk_failures;
+	u64 bytes_allocated;
+	u64 largest_free;
+	u64 ranges;
+	u64 staged;
+	u64 allocs;
+	u64 frees;
+	u64 fallbacks[RP_FB_NR];
+	u64 finalized;
+	u64 bytes_copied;
+	u64 stage_ns;
+	u64 finalize_ns;
+};
+
+/**
  * struct rp_stats - one consistent-enough reading of the counters
  * @mode: rp_mode_name() of the current mode
  * @reason: why that mode was chosen
@@ -31,6 +87,7 @@
  * @free_null: execmem_free(NULL) calls
  * @track_failed: allocations whose tracking record could not be allocated
  * @text_rox: module_enable_text_rox() calls (one per module formed)
+ * @pool: the pool
  */
 struct rp_stats {
 	const char *mode;
@@ -46,6 +103,7 @@ struct rp_stats {
 	u64 free_null;
 	u64 track_failed;
 	u64 text_rox;
+	struct rp_pool_stats pool;
 };
 
 /* Receives one complete "key: value" line, without a newline. */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hook on execmem_alloc(): every executable-memory allocation of the kernel
- * passes here.  For now each is passed to the kernel and counted by type and
- * by caller class.
+ * passes here.  The module loader's text is served from the pool; everything
+ * else (ITS thunks, which come with text_mutex held, kprobes, ftrace, BPF,
+ * module data) goes to the kernel untouched.  All are counted by type and by
+ * caller class.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,6 +13,7 @@
 #include <roxpool/core.h>
 #include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
+#include <roxpool/pool.h>
 
 /*
  * Kernel functions known to call execmem_alloc(), by class.  Any of them may
@@ -73,21 +76,24 @@ int rp_callers_init(void)
  *
  * Runs in the caller's context: may sleep exactly when execmem_alloc() may.
  *
- * Return: what the kernel's execmem_alloc() returned.
+ * Return: a staged pool range for the loader's module text when the pool can
+ * serve it, else what the kernel's execmem_alloc() returned.
  */
 void *rp_hook_execmem_alloc(enum execmem_type type, size_t size)
 {
 	unsigned long caller = (unsigned long)__builtin_return_address(0);
-	enum rp_class class;
-	void *ptr;
+	enum rp_class class = rp_classify(rp_callers, rp_nr_callers, caller,
+					  type);
+	void *ptr = NULL;
 
-	ptr = static_call(rp_execmem_alloc)(type, size);
-	if (ptr) {
-		class = rp_classify(rp_callers, rp_nr_callers, caller, type);
+	if (class == RP_CLASS_LOADER && type == EXECMEM_MODULE_TEXT)
+		ptr = rp_pool_alloc(size);
+	if (!ptr)
+		ptr = static_call(rp_execmem_alloc)(type, size);
+	if (ptr)
 		rp_track_add(ptr, type, class);
-	} else {
+	else
 		rp_count(RP_CNT_ALLOC_FAILED);
-	}
 	rp_hook_leave();
 	return ptr;
 }

@@ -6,6 +6,7 @@
 #include <roxpool/core.h>
 #include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
+#include <roxpool/pool.h>
 
 /**
  * rp_hook_execmem_free() - replaces execmem_free() while roxpool is loaded
@@ -21,6 +22,7 @@ void rp_hook_execmem_free(void *ptr)
 		rp_count_free(class);
 	else
 		rp_count(RP_CNT_FREE_UNTRACKED);
-	static_call(rp_execmem_free)(ptr);
+	if (!ptr || !rp_pool_free(ptr))
+		static_call(rp_execmem_free)(ptr);
 	rp_hook_leave();
 }

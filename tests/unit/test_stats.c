@@ -56,6 +56,9 @@ static void test_format(void **state)
 				    [RP_CLASS_ITS] = 1 },
 		.free_by_class = { [RP_CLASS_LOADER] = 4 },
 		.free_untracked = 2, .text_rox = 3,
+		.pool = { .chunks = 3, .chunks_pmd = 2, .chunks_split = 1,
+			  .bytes_allocated = 5 << 20, .largest_free = 4096,
+			  .fallbacks = { [RP_FB_STAGING] = 9 } },
 	};
 	struct sink s = { .len = 0 };
 	const char *p;
@@ -78,6 +81,13 @@ static void test_format(void **state)
 	assert_string_equal(value_of(&s, "free_untracked"), "2");
 	assert_string_equal(value_of(&s, "text_rox_calls"), "3");
 	assert_null(value_of(&s, "no_such_key"));
+	assert_string_equal(value_of(&s, "pool_chunks"), "3");
+	assert_string_equal(value_of(&s, "pool_chunks_split"), "1");
+	assert_string_equal(value_of(&s, "pool_bytes"), "6291456");
+	assert_string_equal(value_of(&s, "pool_bytes_allocated"), "5242880");
+	assert_string_equal(value_of(&s, "pool_bytes_free"), "1048576");
+	assert_string_equal(value_of(&s, "pool_fallback_no_memory"), "9");
+	assert_string_equal(value_of(&s, "pool_fallback_disabled"), "0");
 
 	/* Every line is "key: value" with a key of [a-z_] only. */
 	for (p = s.text; *p; p = strchr(p, '\n') + 1) {
@@ -86,8 +96,10 @@ static void test_format(void **state)
 		assert_true(k > 0);
 		assert_memory_equal(p + k, ": ", 2);
 	}
-	/* 5 header lines, 2 totals, 6 types, 3 x 6 classes, 5 counters. */
-	assert_int_equal(s.lines, 5 + 2 + 6 + 18 + 4);
+	/* 5 header lines, 2 totals, 6 types, 3 x 6 classes, 4 counters,
+	 * 22 pool lines.
+	 */
+	assert_int_equal(s.lines, 5 + 2 + 6 + 18 + 4 + 22);
 }
 
 static void test_first_key_is_mode(void **state)

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page-table operations on the pool's chunks.
+ *
+ * A chunk is mapped by one read-only+executable PMD leaf while it is whole.
+ * Staging a range splits it: a PTE table maps the same pages with the same
+ * protections, and the range's PTEs are pointed at staging pages, RW+NX.
+ * Unstaging points them back; once no range is staged the chunk is collapsed
+ * into its leaf again.  At no point does any PTE or PMD map a page writable
+ * and executable.
+ *
+ * Locking, as x86 CPA does it (arch/x86/mm/pat/set_memory.c): cpa_lock
+ * around every change, pgd_lock inside it around PMD changes, TLB flushes
+ * before cpa_lock is dropped.  Freeing a PTE table after a collapse also
+ * needs every lockless walker gone: text_poke() walks module text with
+ * text_mutex held, ptdump with init_mm's mmap lock, so the collapse holds
+ * both (lock order: text_mutex, init_mm mmap lock, pool mutex, cpa_lock,
+ * pgd_lock).
+ */
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <asm/tlbflush.h>
+
+#include <roxpool/ksym.h>
+#include <roxpool/pool.h>
+
+static struct mm_struct *rp_init_mm(void)
+{
+	return (struct mm_struct *)rp_ksym_addr(RP_KSYM_INIT_MM);
+}
+
+static spinlock_t *rp_cpa_lock(void)
+{
+	return (spinlock_t *)rp_ksym_addr(RP_KSYM_CPA_LOCK);
+}
+
+static spinlock_t *rp_pgd_lock(void)
+{
+	return (spinlock_t *)rp_ksym_addr(RP_KSYM_PGD_LOCK);
+}
+
+static void rp_flush(unsigned long start, unsigned long end)
+{
+	static_call(rp_flush_tlb_kernel_range)(start, end);
+}
+
+/**
+ * rp_pgt_pmd() - the PMD entry that maps a kernel address
+ * @addr: address in module space
+ *
+ * Return: the entry, or NULL if a level above has none or is a leaf.
+ */
+pmd_t *rp_pgt_pmd(unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset(rp_init_mm(), addr);
+	p4d_t *p4d;
+	pud_t *pud;
+
+	if (pgd_none(*pgd))
+		return NULL;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d))
+		return NULL;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(*pud) || pud_leaf(*pud))
+		return NULL;
+	return pmd_offset(pud, addr);
+}
+
+/**
+ * rp_pgt_leaf_is_rox() - is a chunk mapped by one read-only+executable leaf?
+ * @addr: the chunk
+ * @leaf: set to the PMD entry when it is a leaf, whatever its protection
+ *
+ * Return: true for a present PMD leaf, not writable, executable.
+ */
+bool rp_pgt_leaf_is_rox(unsigned long addr, pmd_t *leaf)
+{
+	pmd_t *pmd = rp_pgt_pmd(addr);
+	pmd_t v;
+
+	if (!pmd)
+		return false;
+	v = READ_ONCE(*pmd);
+	if (!pmd_present(v) || !pmd_leaf(v))
+		return false;
+	*leaf = v;
+	return !(pmd_flags(v) & _PAGE_RW) && !(pmd_flags(v) & _PAGE_NX);
+}
+
+/**
+ * rp_pgt_is_leaf() - is an address mapped by a PMD leaf?
+ * @addr: address in module space
+ *
+ * Return: true for a present 2 MiB mapping.
+ */
+bool rp_pgt_is_leaf(unsigned long addr)
+{
+	pmd_t *pmd = rp_pgt_pmd(addr);
+	pmd_t v;
+
+	if (!pmd)
+		return false;
+	v = READ_ONCE(*pmd);
+	return pmd_present(v) && pmd_leaf(v);
+}
+
+/* The protection of each 4 KiB page of a whole chunk. */
+static pgprot_t rp_chunk_pte_prot(const struct rp_chunk *c)
+{
+	return pgprot_large_2_4k(pmd_pgprot(c->leaf));
+}
+
+/**
+ * rp_pgt_split() - map a whole chunk by a PTE table instead of its leaf
+ * @c: the chunk, whole
+ *
+ * The table maps the same pages with the same protection, so nothing that
+ * runs from the chunk notices.  Called with the pool mutex held.
+ *
+ * Return: 0, or -ENOMEM (the chunk stays whole).
+ */
+int rp_pgt_split(struct rp_chunk *c)
+{
+	unsigned long pfn = pmd_pfn(c->leaf);
+	pgprot_t prot = rp_chunk_pte_prot(c);
+	pmd_t *pmd = rp_pgt_pmd(c->addr);
+	pte_t *ptes;
+	unsigned int i;
+
+	if (WARN_ON_ONCE(c->ptes || !pmd))
+		return -EINVAL;
+	ptes = (pte_t *)get_zeroed_page(GFP_KERNEL);
+	if (!ptes)
+		return -ENOMEM;
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		ptes[i] = pfn_pte(pfn + i, prot);
+
+	spin_lock(rp_cpa_lock());
+	spin_lock(rp_pgd_lock());
+	set_pmd(pmd, __pmd(__pa(ptes) | _KERNPG_TABLE));
+	spin_unlock(rp_pgd_lock());
+	/* A page's translation changes size: flush before anyone relies on it. */
+	rp_flush(c->addr, c->addr + PMD_SIZE);
+	spin_unlock(rp_cpa_lock());
+	c->ptes = ptes;
+	return 0;
+}
+
+/**
+ * rp_pgt_stage() - map staging pages RW+NX over a range of a split chunk
+ * @c: the chunk, split
+ * @addr: the range, page aligned, inside @c
+ * @pages: one staging page per page of the range
+ * @n: number of pages
+ *
+ * Called with the pool mutex held.
+ */
+void rp_pgt_stage(struct rp_chunk *c, unsigned long addr,
+		  struct page **pages, unsigned int n)
+{
+	unsigned int first = (addr - c->addr) >> PAGE_SHIFT, i;
+
+	spin_lock(rp_cpa_lock());
+	for (i = 0; i < n; i++)
+		set_pte(&c->ptes[first + i], mk_pte(pages[i], PAGE_KERNEL));
+	rp_flush(addr, addr + ((unsigned long)n << PAGE_SHIFT));
+	spin_unlock(rp_cpa_lock());
+}
+
+/**
+ * rp_pgt_unstage() - map a staged range to its chunk's own pages again
+ * @c: the chunk, split
+ * @addr: the range
+ * @n: number of pages
+ *
+ * The range then reads as what the chunk holds there (INT3 for a range that
+ * never went live), read-only and executable.  Called with the pool mutex
+ * held.
+ */
+void rp_pgt_unstage(struct rp_chunk *c, unsigned long addr, unsigned int n)
+{
+	unsigned int first = (addr - c->addr) >> PAGE_SHIFT, i;
+	unsigned long pfn = pmd_pfn(c->leaf);
+	pgprot_t prot = rp_chunk_pte_prot(c);
+
+	spin_lock(rp_cpa_lock());
+	for (i = first; i < first + n; i++)
+		set_pte(&c->ptes[i], pfn_pte(pfn + i, prot));
+	rp_flush(addr, addr + ((unsigned long)n << PAGE_SHIFT));
+	spin_unlock(rp_cpa_lock());
+}
+
+/**
+ * rp_pgt_collapse() - map a split chunk by its leaf again
+ * @c: the chunk, split, with no range staged
+ *
+ * Checks that every PTE maps the chunk's own page with the chunk's
+ * protection first; anything else stays split.  The caller holds text_mutex,
+ * init_mm's mmap lock and the pool mutex.
+ *
+ * Return: true if the chunk is whole again.
+ */
+bool rp_pgt_collapse(struct rp_chunk *c)
+{
+	unsigned long pfn = pmd_pfn(c->leaf);
+	pgprot_t prot = rp_chunk_pte_prot(c);
+	pmd_t *pmd = rp_pgt_pmd(c->addr);
+	pte_t *ptes = c->ptes;
+	unsigned int i;
+
+	if (WARN_ON_ONCE(!ptes || c->staged || !pmd))
+		return false;
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		if (pte_val(READ_ONCE(ptes[i])) != pte_val(pfn_pte(pfn + i, prot)))
+			return false;
+
+	spin_lock(rp_cpa_lock());
+	spin_lock(rp_pgd_lock());
+	set_pmd(pmd, c->leaf);
+	spin_unlock(rp_pgd_lock());
+	rp_flush(c->addr, c->addr + PMD_SIZE);
+	spin_unlock(rp_cpa_lock());
+	/* No TLB or walker can reach the table any more. */
+	c->ptes = NULL;
+	free_page((unsigned long)ptes);
+	return true;
+}
+
+/**
+ * rp_pgt_lock_walkers() - keep lockless page-table walkers out
+ *
+ * Before a PTE table is freed.  Pairs with rp_pgt_unlock_walkers().
+ */
+void rp_pgt_lock_walkers(void)
+{
+	mutex_lock((struct mutex *)rp_ksym_addr(RP_KSYM_TEXT_MUTEX));
+	mmap_write_lock(rp_init_mm());
+}
+
+void rp_pgt_unlock_walkers(void)
+{
+	mmap_write_unlock(rp_init_mm());
+	mutex_unlock((struct mutex *)rp_ksym_addr(RP_KSYM_TEXT_MUTEX));
+}
