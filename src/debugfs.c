@@ -43,6 +43,13 @@ static int allocations_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(allocations);
 
+static int census_show(struct seq_file *m, void *v)
+{
+	rp_census_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(census);
+
 void rp_debugfs_init(void)
 {
 	/* debugfs is optional: failures leave roxpool working, unobserved. */
@@ -52,6 +59,8 @@ void rp_debugfs_init(void)
 			    &symbols_fops);
 	debugfs_create_file("allocations", 0400, rp_debugfs_dir, NULL,
 			    &allocations_fops);
+	debugfs_create_file("census", 0444, rp_debugfs_dir, NULL,
+			    &census_fops);
 }
 
 void rp_debugfs_exit(void)

@@ -98,6 +98,7 @@ static struct rp_ksym rp_ksyms[RP_KSYM_NR] = {
 	RP_KDATA(RP_KSYM_PGD_LOCK, pgd_lock),
 	RP_KDATA(RP_KSYM_CPA_LOCK, cpa_lock),
 	RP_KDATA(RP_KSYM_TEXT_MUTEX, text_mutex),
+	RP_KDATA(RP_KSYM_MODULES, modules),
 };
 
 static enum rp_seal rp_lookup_name_seal;

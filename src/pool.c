@@ -633,3 +633,25 @@ void rp_pool_show_allocations(struct seq_file *m)
 		rp_show_range(m, r);
 	mutex_unlock(&rp_pool_mutex);
 }
+
+/**
+ * rp_pool_chunks() - where the chunks are, now
+ * @addrs: filled with chunk addresses
+ * @max: room in @addrs
+ *
+ * Return: the number of chunks written.
+ */
+unsigned int rp_pool_chunks(unsigned long *addrs, unsigned int max)
+{
+	struct rp_chunk *c;
+	unsigned int n = 0;
+
+	mutex_lock(&rp_pool_mutex);
+	list_for_each_entry(c, &rp_chunks, node) {
+		if (n == max)
+			break;
+		addrs[n++] = c->addr;
+	}
+	mutex_unlock(&rp_pool_mutex);
+	return n;
+}

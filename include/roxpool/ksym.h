@@ -57,6 +57,7 @@ DECLARE_STATIC_CALL(rp_text_poke_set, text_poke_set);
  * @RP_KSYM_PGD_LOCK: data: held by CPA around PMD changes
  * @RP_KSYM_CPA_LOCK: data: serialises all page-attribute changes
  * @RP_KSYM_TEXT_MUTEX: data: held by everyone who patches kernel text
+ * @RP_KSYM_MODULES: data: the list of loaded modules, for the census
  * @RP_KSYM_NR: number of entries
  */
 enum rp_ksym_id {
@@ -76,6 +77,7 @@ enum rp_ksym_id {
 	RP_KSYM_PGD_LOCK,
 	RP_KSYM_CPA_LOCK,
 	RP_KSYM_TEXT_MUTEX,
+	RP_KSYM_MODULES,
 	RP_KSYM_NR,
 };
 
