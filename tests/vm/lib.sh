@@ -84,6 +84,8 @@ unload_since() {
 		[ $left -eq 0 ] && return 0
 		pass=$((pass + 1))
 	done
+	echo "modules still loaded:"
+	grep -vxFf "$1" /proc/modules 2>/dev/null || grep -v -f "$1" /proc/modules
 	return 1
 }
 
