@@ -1,0 +1,208 @@
+# shellcheck shell=bash
+# Common helpers for roxpool's test harness. Source it from a script in scripts/; do not run it.
+#
+# Environment:
+#   ROXPOOL_CACHE   cache directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/roxpool)
+#   ROXPOOL_DEBIAN_MIRROR, ROXPOOL_SECURITY_MIRROR
+#                   override the archive URIs taken from the host's apt sources
+
+RP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RP_CACHE=${ROXPOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/roxpool}
+RP_PROG=${0##*/}
+RP_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+RP_CHROOT=$RP_CACHE/trixie-chroot # the build chroot of the "trixie" toolchain
+export RP_CHROOT
+
+# ---- messages -------------------------------------------------------------------------------
+say()  { printf '==> %s\n' "$*" >&2; }
+step() { local n=$1 m=$2; shift 2; printf '==> [%s/%s] %s\n' "$n" "$m" "$*" >&2; }
+warn() { printf '%s: warning: %s\n' "$RP_PROG" "$*" >&2; }
+die()  { printf '%s: error: %s\n' "$RP_PROG" "$*" >&2; exit 1; }
+# usage [STATUS]: print the script's header comment (its documentation) and exit.
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit "${1:-2}"; }
+
+# run_logged WHAT LOG SECONDS CMD...: run CMD with its output in LOG under a host timeout;
+# on failure name the step, show the log's tail and its path, and return CMD's status.
+run_logged() {
+	local what=$1 log=$2 secs=$3 rc=0
+	shift 3
+	mkdir -p "$(dirname "$log")"
+	timeout --kill-after=10 "$secs" "$@" >"$log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		{
+			[ "$rc" -eq 124 ] && printf '%s: %s timed out after %ss\n' "$RP_PROG" "$what" "$secs"
+			printf '%s: FAILED: %s (exit %s); last lines of %s:\n' "$RP_PROG" "$what" "$rc" "$log"
+			tail -n 25 "$log" | sed 's/^/    /'
+			printf '%s: full log: %s\n' "$RP_PROG" "$log"
+		} >&2
+	fi
+	return "$rc"
+}
+
+# ---- host packages --------------------------------------------------------------------------
+# need_pkgs PKG...: install the host packages that are missing (apt-get update at most once).
+need_pkgs() {
+	local p missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ "${#missing[@]}" -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing host packages (need root to install): ${missing[*]}"
+	say "installing host packages: ${missing[*]}"
+	local log=$RP_CACHE/logs/apt-install.log
+	if [ -z "${RP_APT_UPDATED:-}" ]; then
+		run_logged "apt-get update" "$log" 600 apt-get update || exit 1
+		export RP_APT_UPDATED=1
+	fi
+	DEBIAN_FRONTEND=noninteractive run_logged "apt-get install ${missing[*]}" "$log" 1200 \
+		apt-get install -y --no-install-recommends "${missing[@]}" || exit 1
+}
+
+# ---- Debian archive, through a private apt configuration --------------------------------------
+# The host's own apt configuration is never changed: lists, cache and sources live in $RP_CACHE/apt.
+
+# host_apt_uris: every archive URI in the host's apt sources, one per line.
+host_apt_uris() {
+	{
+		cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+			sed -n 's/^[[:space:]]*URIs:[[:space:]]*//p' | tr -s ' \t' '\n'
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			sed -n 's/^[[:space:]]*deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\2/p'
+	} | sed 's:/*$::' | grep -v '^$' | awk '!seen[$0]++'
+}
+
+# debian_mirror / security_mirror: the archive URIs, from the host's sources.
+debian_mirror() {
+	local u=${ROXPOOL_DEBIAN_MIRROR:-}
+	[ -n "$u" ] || u=$(host_apt_uris | grep -E '/debian$' | head -n 1) || true
+	[ -n "$u" ] || u=$(host_apt_uris | grep -v -E 'debian-security$' | head -n 1) || true
+	[ -n "$u" ] || die "no Debian archive URI found in the host's apt sources"
+	printf '%s\n' "$u"
+}
+security_mirror() {
+	local u=${ROXPOOL_SECURITY_MIRROR:-}
+	[ -n "$u" ] || u=$(host_apt_uris | grep -E '/debian-security$' | head -n 1) || true
+	[ -n "$u" ] || u="$(debian_mirror)-security"
+	printf '%s\n' "$u"
+}
+
+RP_APT_DIR=$RP_CACHE/apt
+RP_APT_OPTS=(-o "Dir::Etc::SourceList=$RP_APT_DIR/sources.list" -o Dir::Etc::SourceParts=-
+	-o "Dir::State::Lists=$RP_APT_DIR/lists" -o "Dir::Cache=$RP_APT_DIR/cache"
+	-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=-
+	-o APT::Architecture=amd64 -o Acquire::Languages=none -q)
+# usage: apt-get "${RP_APT_OPTS[@]}" ...; apt-cache "${RP_APT_OPTS[@]}" ...
+
+# apt_private_update [force]: write the private sources.list (one entry per suite named in
+# kernels.conf) and refresh its lists when they are missing, stale (>1 day) or the sources changed.
+apt_private_update() {
+	local force=${1:-} main sec suite new old
+	need_pkgs apt debian-archive-keyring
+	main=$(debian_mirror)
+	sec=$(security_mirror)
+	mkdir -p "$RP_APT_DIR/lists/partial" "$RP_APT_DIR/cache/archives/partial"
+	new=$(for suite in $(kernel_suites); do
+		case $suite in
+		*-security) printf 'deb [signed-by=%s] %s %s main\n' "$RP_KEYRING" "$sec" "$suite" ;;
+		*) printf 'deb [signed-by=%s] %s %s main\n' "$RP_KEYRING" "$main" "$suite" ;;
+		esac
+	done)
+	old=$(cat "$RP_APT_DIR/sources.list" 2>/dev/null || true)
+	if [ "$new" != "$old" ]; then
+		printf '%s\n' "$new" >"$RP_APT_DIR/sources.list"
+		force=1
+	fi
+	local stamp=$RP_APT_DIR/updated
+	if [ -z "$force" ] && [ -f "$stamp" ] && [ -z "$(find "$stamp" -mmin +1440)" ]; then
+		return 0
+	fi
+	say "refreshing private package lists ($(kernel_suites | tr '\n' ' '))"
+	run_logged "apt-get update (private lists)" "$RP_CACHE/logs/apt-update.log" 600 \
+		apt-get "${RP_APT_OPTS[@]}" update || exit 1
+	touch "$stamp"
+}
+
+# ---- kernel matrix --------------------------------------------------------------------------
+RP_KCONF=$RP_ROOT/scripts/kernels.conf
+
+# kernels_conf: the matrix without comments: "version suite toolchain mode" per line.
+kernels_conf() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$RP_KCONF"; }
+kernel_versions() { kernels_conf | awk '{print $1}'; }
+kernel_suites() { kernels_conf | awk '{print $2}' | awk '!seen[$0]++'; }
+
+# kernel_field VERSION FIELD(suite|toolchain|mode)
+kernel_field() {
+	local col
+	case $2 in suite) col=2 ;; toolchain) col=3 ;; mode) col=4 ;; *) die "bad field $2" ;; esac
+	kernels_conf | awk -v v="$1" -v c="$col" '$1 == v { print $c; found = 1 } END { exit !found }' ||
+		die "kernel $1 is not in $RP_KCONF (known: $(kernel_versions | tr '\n' ' '))"
+}
+
+# kernel_dir VERSION: where fetch-kernel unpacks it.
+kernel_dir() { printf '%s/kernels/%s\n' "$RP_CACHE" "$1"; }
+
+# load_kernel VERSION: set KUNAME KROOT VMLINUZ MODDIR KHDR for a fetched kernel.
+load_kernel() {
+	local env
+	env=$(kernel_dir "$1")/kernel.env
+	[ -f "$env" ] || die "kernel $1 is not fetched (run scripts/fetch-kernel $1)"
+	# shellcheck source=/dev/null
+	. "$env"
+}
+
+# ensure_kernel VERSION: fetch it if needed, then load_kernel.
+ensure_kernel() {
+	if [ ! -f "$(kernel_dir "$1")/kernel.env" ]; then
+		"$RP_ROOT/scripts/fetch-kernel" "$1" >&2 || return 1
+	fi
+	load_kernel "$1"
+}
+
+# ---- building the module --------------------------------------------------------------------
+# What build-module and dkms-build copy out of the repository (those that exist).
+RP_MODULE_SRCS=(src include Kbuild Makefile VERSION dkms.conf tests/modules)
+
+# module_out VERSION: the build directory of VERSION inside the repo (gitignored).
+module_out() { printf '%s/build/%s\n' "$RP_ROOT" "$1"; }
+
+# sources_hash: a hash of the module sources' contents (not their times).
+sources_hash() {
+	local p existing=()
+	for p in "${RP_MODULE_SRCS[@]}"; do [ -e "$RP_ROOT/$p" ] && existing+=("$p"); done
+	[ "${#existing[@]}" -gt 0 ] || die "no module sources in $RP_ROOT (${RP_MODULE_SRCS[*]})"
+	(cd "$RP_ROOT" && find "${existing[@]}" -type f -print0 | sort -z | xargs -0 sha256sum) |
+		sha256sum | cut -c1-16
+}
+
+# copy_sources DEST: a fresh copy of the module sources in DEST.
+copy_sources() {
+	local p
+	mkdir -p "$1"
+	for p in "${RP_MODULE_SRCS[@]}"; do
+		[ -e "$RP_ROOT/$p" ] || continue
+		mkdir -p "$1/$(dirname "$p")"
+		cp -a "$RP_ROOT/$p" "$1/$p"
+	done
+}
+
+# toolchain_prefix VERSION DIR...: set RP_TC to the command prefix that runs a build for VERSION
+# in its toolchain (kernels.conf), with DIR... visible at the same paths (the chroot bind-mounts).
+toolchain_prefix() {
+	local ver=$1 tc d
+	shift
+	tc=$(kernel_field "$ver" toolchain)
+	case $tc in
+	host)
+		need_pkgs gcc-12 make dwarves libelf-dev bc kmod xz-utils zstd
+		RP_TC=(env)
+		;;
+	trixie)
+		"$RP_ROOT/scripts/build-chroot"
+		RP_TC=("$RP_ROOT/scripts/in-chroot")
+		for d in "$@"; do RP_TC+=(--bind "$d"); done
+		RP_TC+=(--)
+		;;
+	*) die "unknown toolchain '$tc' for $ver in $RP_KCONF" ;;
+	esac
+}
