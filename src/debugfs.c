@@ -43,6 +43,13 @@ static int allocations_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(allocations);
 
+static int chunks_show(struct seq_file *m, void *v)
+{
+	rp_pool_show_chunks(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(chunks);
+
 static int census_show(struct seq_file *m, void *v)
 {
 	rp_census_show(m);
@@ -61,6 +68,8 @@ void rp_debugfs_init(void)
 			    &allocations_fops);
 	debugfs_create_file("census", 0444, rp_debugfs_dir, NULL,
 			    &census_fops);
+	debugfs_create_file("chunks", 0400, rp_debugfs_dir, NULL,
+			    &chunks_fops);
 }
 
 void rp_debugfs_exit(void)

@@ -655,3 +655,46 @@ unsigned int rp_pool_chunks(unsigned long *addrs, unsigned int max)
 	mutex_unlock(&rp_pool_mutex);
 	return n;
 }
+
+static const char *rp_level_name(unsigned int level)
+{
+	switch (level) {
+	case PG_LEVEL_4K:
+		return "4K";
+	case PG_LEVEL_2M:
+		return "2M";
+	case PG_LEVEL_1G:
+		return "1G";
+	default:
+		return "?";
+	}
+}
+
+/**
+ * rp_pool_show_chunks() - one line per chunk, with its direct-map alias
+ * @m: debugfs seq_file
+ *
+ * "address mapping used free largest_free alias_page alias_prot": how the
+ * chunk is mapped now (one "pmd" leaf, or "split" while a range is staged),
+ * its pages in ranges and free, its largest free extent (pages), and the
+ * page size and protection of the direct map where its memory also appears
+ * (2M or 1G and "ro" when nothing fragmented it).
+ */
+void rp_pool_show_chunks(struct seq_file *m)
+{
+	struct rp_chunk *c;
+
+	mutex_lock(&rp_pool_mutex);
+	list_for_each_entry(c, &rp_chunks, node) {
+		unsigned long alias = (unsigned long)__va(pmd_pfn(c->leaf) << PAGE_SHIFT);
+		unsigned int used = rp_map_used(&c->map), level = 0;
+		pte_t *pte = lookup_address(alias, &level);
+
+		seq_printf(m, "0x%lx %s %u %u %u %s %s\n", c->addr,
+			   c->ptes ? "split" : "pmd", used, RP_CHUNK_PAGES - used,
+			   rp_map_largest_free(&c->map),
+			   pte ? rp_level_name(level) : "-",
+			   !pte ? "-" : (pte_flags(*pte) & _PAGE_RW) ? "rw" : "ro");
+	}
+	mutex_unlock(&rp_pool_mutex);
+}

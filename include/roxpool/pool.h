@@ -55,6 +55,7 @@ bool rp_pool_free(void *ptr);
 bool rp_pool_finalize(const struct module *mod);
 void rp_pool_read(struct rp_pool_stats *s);
 void rp_pool_show_allocations(struct seq_file *m);
+void rp_pool_show_chunks(struct seq_file *m);
 unsigned int rp_pool_chunks(unsigned long *addrs, unsigned int max);
 
 /* census.c */

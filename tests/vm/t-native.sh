@@ -19,6 +19,13 @@ ip link add rp-d0 type dummy && ip link set rp-d0 up || fail "dummy device"
 expect_eq "nothing counted: no hooks" "$(stat_delta alloc_total /tmp/before)" 0
 # Its cache areas: 512 pages allocated by execmem_alloc itself (not _rw).
 check "the kernel's own ROX cache has 2 MiB areas" sh -c "grep 'execmem_alloc+' /proc/vmallocinfo | grep -q 'pages=512 '"
+# The census reports on the kernel's own cache too.
+cat /sys/kernel/debug/roxpool/census
+check "census lists btrfs" grep -qE '^btrfs [0-9]+ [0-9]+ no [0-9]+ [0-9]+$' /sys/kernel/debug/roxpool/census
+expect_eq "census: nothing pooled by roxpool" "$(sed -n 's/^pooled_modules: //p' /sys/kernel/debug/roxpool/census)" 0
+expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' /sys/kernel/debug/roxpool/census)" 0
+expect_ge "census: the kernel's cache maps some text with 2 MiB pages" \
+	"$(sed -n 's/^area_exec_2m: //p' /sys/kernel/debug/roxpool/census)" 1
 ip link del rp-d0
 modprobe -r dummy btrfs || fail "modprobe -r"
 rmmod roxpool || fail "rmmod roxpool"

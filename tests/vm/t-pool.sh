@@ -58,6 +58,15 @@ for k in 0 1 2 3; do
 	[ "$v" = 0 ] || fail "fallback $k: $v"
 done
 check_census "after loading"
+# Chunks: whole, and their direct-map alias read-only and not split below
+# 2 MiB ("address mapping used free largest alias_page alias_prot").
+cat /sys/kernel/debug/roxpool/chunks
+check "every chunk one PMD leaf, alias read-only 2M/1G" sh -c \
+	"! awk '\$2 != \"pmd\" || (\$6 != \"2M\" && \$6 != \"1G\") || \$7 != \"ro\"' /sys/kernel/debug/roxpool/chunks | grep -q ."
+# roxpool cannot go while its pool holds live text, and trying changes nothing.
+check "rmmod roxpool refused while pooled text is live" sh -c "! rmmod roxpool 2>/tmp/rmmod.err"
+check "... with a clear message" grep -q 'in use' /tmp/rmmod.err
+expect_eq "... and the hooks stay" "$(stat hooks)" 3
 grep -E '^pool_(chunks|bytes|ranges|finalized|bytes_copied)' $RP_STATS
 
 # Use them.
