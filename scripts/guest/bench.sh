@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of scripts/bench: the reference module set loaded with
+# roxpool's switch off (stock placement) and on (pooled), REPS times each,
+# alternating, in one boot.  Prints "BENCH key value" lines for the host.
+# Arguments: REPS MODULE...
+REPS=$1
+shift
+MODS=$*
+S=/sys/kernel/debug/roxpool
+P=/sys/module/roxpool/parameters/enabled
+cut -d' ' -f1 /proc/modules | sort > /tmp/base
+
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+unload_all() {
+	pass=0
+	while [ $pass -lt 20 ]; do
+		left=0
+		for m in $(cut -d' ' -f1 /proc/modules); do
+			grep -qx "$m" /tmp/base && continue
+			left=$((left + 1))
+			[ "$(awk -v m="$m" '$1 == m { print $3 }' /proc/modules)" = 0 ] && rmmod "$m"
+		done
+		[ $left -eq 0 ] && return 0
+		pass=$((pass + 1))
+	done
+	return 1
+}
+census() { sed -n "s/^$1: //p" $S/census; }
+stat() { sed -n "s/^$1: //p" $S/stats; }
+
+r=1
+while [ "$r" -le "$REPS" ]; do
+	for mode in stock pooled; do
+		[ $mode = stock ] && echo 0 > $P || echo 1 > $P
+		splits0=$(awk '$1 == "direct_map_level2_splits" { print $2 }' /proc/vmstat)
+		t0=$(now_ms)
+		for m in $MODS; do modprobe "$m" || echo "BENCH error modprobe-$m $mode"; done
+		t1=$(now_ms)
+		echo "BENCH load_ms.$mode $((t1 - t0))"
+		if [ "$r" = 1 ]; then
+			echo "BENCH modules.$mode $(census modules)"
+			echo "BENCH text_bytes.$mode $(census text_bytes)"
+			echo "BENCH tlb_4k.$mode $(census text_tlb_4k)"
+			echo "BENCH tlb_2m.$mode $(census text_tlb_2m)"
+			echo "BENCH limit_2m.$mode $(census limit_2m)"
+			echo "BENCH wx_pages.$mode $(census wx_pages)"
+			echo "BENCH chunks.$mode $(stat pool_chunks)"
+			echo "BENCH pool_bytes.$mode $(stat pool_bytes)"
+			echo "BENCH pool_allocated.$mode $(stat pool_bytes_allocated)"
+			echo "BENCH vmalloc_kb.$mode $(awk '/VmallocUsed/ { print $2 }' /proc/meminfo)"
+			splits1=$(awk '$1 == "direct_map_level2_splits" { print $2 }' /proc/vmstat)
+			echo "BENCH l2_splits.$mode $((splits1 - splits0))"
+			grep -E '^DirectMap' /proc/meminfo | tr -d ':' | awk -v m=$mode '{ print "BENCH " $1 "." m " " $2 }'
+			sed "s/^/CENSUS.$mode /" $S/census
+			[ $mode = pooled ] && sed 's/^/CHUNKS /' $S/chunks
+		fi
+		t0=$(now_ms)
+		unload_all || echo "BENCH error unload $mode"
+		t1=$(now_ms)
+		echo "BENCH unload_ms.$mode $((t1 - t0))"
+	done
+	r=$((r + 1))
+done
+echo "BENCH stage_ns $(stat pool_stage_ns)"
+echo "BENCH finalize_ns $(stat pool_finalize_ns)"
+echo "BENCH bytes_copied $(stat pool_bytes_copied)"
