@@ -2,8 +2,8 @@
 /*
  * /sys/kernel/debug/roxpool/: read-only statistics.
  *
- * Every file is read-only (0444, or 0400 where it shows kernel layout), so
- * they stay readable under lockdown, which refuses writable debugfs files.
+ * Every file is read-only (0444, or 0400 where it shows kernel addresses),
+ * so they stay readable under lockdown, which refuses writable debugfs files.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -19,57 +19,57 @@ static void rp_seq_line(void *ctx, const char *line)
 	seq_printf(ctx, "%s\n", line);
 }
 
-static int stats_show(struct seq_file *m, void *v)
+static void rp_show_stats(struct seq_file *m)
 {
 	struct rp_stats s;
 
 	rp_stats_read(&s);
 	rp_stats_emit(&s, rp_seq_line, m);
-	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(stats);
 
-static int symbols_show(struct seq_file *m, void *v)
-{
-	rp_ksym_show(m);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(symbols);
+static const struct {
+	const char *name;
+	umode_t mode;
+	void (*show)(struct seq_file *m);
+} rp_files[] = {
+	{ "stats", 0444, rp_show_stats },
+	{ "census", 0444, rp_census_show },
+	{ "symbols", 0400, rp_ksym_show },
+	{ "allocations", 0400, rp_pool_show_allocations },
+	{ "chunks", 0400, rp_pool_show_chunks },
+};
 
-static int allocations_show(struct seq_file *m, void *v)
+static int rp_file_show(struct seq_file *m, void *v)
 {
-	rp_pool_show_allocations(m);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(allocations);
+	void (*show)(struct seq_file *m) = m->private;
 
-static int chunks_show(struct seq_file *m, void *v)
-{
-	rp_pool_show_chunks(m);
+	show(m);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(chunks);
 
-static int census_show(struct seq_file *m, void *v)
+static int rp_file_open(struct inode *inode, struct file *file)
 {
-	rp_census_show(m);
-	return 0;
+	return single_open(file, rp_file_show, inode->i_private);
 }
-DEFINE_SHOW_ATTRIBUTE(census);
+
+static const struct file_operations rp_file_fops = {
+	.owner = THIS_MODULE,
+	.open = rp_file_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 void rp_debugfs_init(void)
 {
+	unsigned int i;
+
 	/* debugfs is optional: failures leave roxpool working, unobserved. */
 	rp_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("stats", 0444, rp_debugfs_dir, NULL, &stats_fops);
-	debugfs_create_file("symbols", 0400, rp_debugfs_dir, NULL,
-			    &symbols_fops);
-	debugfs_create_file("allocations", 0400, rp_debugfs_dir, NULL,
-			    &allocations_fops);
-	debugfs_create_file("census", 0444, rp_debugfs_dir, NULL,
-			    &census_fops);
-	debugfs_create_file("chunks", 0400, rp_debugfs_dir, NULL,
-			    &chunks_fops);
+	for (i = 0; i < ARRAY_SIZE(rp_files); i++)
+		debugfs_create_file(rp_files[i].name, rp_files[i].mode,
+				    rp_debugfs_dir, rp_files[i].show,
+				    &rp_file_fops);
 }
 
 void rp_debugfs_exit(void)
