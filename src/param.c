@@ -12,6 +12,7 @@
 #include <linux/sysfs.h>
 
 #include <roxpool/core.h>
+#include <roxpool/pool.h>
 
 static bool rp_enabled_flag = true;
 
@@ -50,4 +51,52 @@ MODULE_PARM_DESC(enabled,
 bool rp_enabled(void)
 {
 	return READ_ONCE(rp_enabled_flag);
+}
+
+/*
+ * fault_inject: reserved for testing.  Root arms failures of the pool's
+ * allocation paths ("chunk", "staging", "collapse", joined by commas, or
+ * "none") to show that every load still succeeds, the fallback is counted
+ * and nothing leaks.  Root only (0600); not in debugfs, which must stay
+ * read-only.
+ */
+static unsigned int rp_faults;
+
+static int rp_fault_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int mask, old;
+	int err;
+
+	err = rp_parse_faults(val, &mask);
+	if (err)
+		return err;
+	old = xchg(&rp_faults, mask);
+	if (old != mask)
+		pr_info("fault injection: %s\n", val);
+	/* Chunks left split while collapse was refused are collapsed now. */
+	if ((old & RP_FAULT_COLLAPSE) && !(mask & RP_FAULT_COLLAPSE))
+		rp_pool_kick();
+	return 0;
+}
+
+static int rp_fault_get(char *buf, const struct kernel_param *kp)
+{
+	char names[64];
+
+	rp_format_faults(READ_ONCE(rp_faults), names, sizeof(names));
+	return sysfs_emit(buf, "%s\n", names);
+}
+
+static const struct kernel_param_ops rp_fault_ops = {
+	.set = rp_fault_set,
+	.get = rp_fault_get,
+};
+
+module_param_cb(fault_inject, &rp_fault_ops, NULL, 0600);
+MODULE_PARM_DESC(fault_inject,
+		 "Testing only: make pool steps fail (chunk,staging,collapse or none)");
+
+bool rp_fault(unsigned int fault)
+{
+	return READ_ONCE(rp_faults) & fault;
 }

@@ -144,3 +144,85 @@ int rp_parse_release(const char *release, unsigned int *version)
 	*version = RP_KVER(major, minor, patch > 255 ? 255 : patch);
 	return 0;
 }
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+} rp_fault_names[] = {
+	{ "chunk", RP_FAULT_CHUNK },
+	{ "staging", RP_FAULT_STAGING },
+	{ "collapse", RP_FAULT_COLLAPSE },
+};
+
+/**
+ * rp_parse_faults() - parse the fault_inject parameter
+ * @s: "none", or fault names joined by commas ("chunk,collapse"); one
+ *	trailing newline is allowed
+ * @mask: set to the RP_FAULT_* bits; untouched on error
+ *
+ * Return: 0, or -EINVAL for an empty string, an unknown or empty name.
+ */
+int rp_parse_faults(const char *s, unsigned int *mask)
+{
+	unsigned int bits = 0, i;
+	size_t len, n;
+
+	if (!s)
+		return -EINVAL;
+	len = strlen(s);
+	if (len && s[len - 1] == '\n')
+		len--;
+	if (len == 4 && !strncmp(s, "none", 4)) {
+		*mask = 0;
+		return 0;
+	}
+	while (len) {
+		for (n = 0; n < len && s[n] != ','; n++)
+			;
+		for (i = 0; i < ARRAY_SIZE(rp_fault_names); i++)
+			if (strlen(rp_fault_names[i].name) == n &&
+			    !strncmp(s, rp_fault_names[i].name, n))
+				break;
+		if (i == ARRAY_SIZE(rp_fault_names))
+			return -EINVAL;
+		bits |= rp_fault_names[i].bit;
+		if (n == len)
+			break;
+		/* Skip the comma; a trailing one leaves an empty name. */
+		s += n + 1;
+		len -= n + 1;
+		if (!len)
+			return -EINVAL;
+	}
+	if (!bits)
+		return -EINVAL;
+	*mask = bits;
+	return 0;
+}
+
+/**
+ * rp_format_faults() - the armed faults as rp_parse_faults() reads them
+ * @mask: RP_FAULT_* bits
+ * @buf: output
+ * @size: size of @buf
+ *
+ * Return: the length written, as snprintf() counts it.
+ */
+int rp_format_faults(unsigned int mask, char *buf, size_t size)
+{
+	int len = 0;
+	unsigned int i;
+
+	if (!mask)
+		return snprintf(buf, size, "none");
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(rp_fault_names); i++) {
+		if (!(mask & rp_fault_names[i].bit))
+			continue;
+		if (len >= (int)size)
+			break;
+		len += snprintf(buf + len, size - len, "%s%s", len ? "," : "",
+				rp_fault_names[i].name);
+	}
+	return len;
+}

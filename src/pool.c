@@ -89,6 +89,7 @@ static atomic64_t rp_fallbacks[RP_FB_NR];
 static u64 rp_allocs, rp_frees, rp_finalized, rp_bytes_copied;
 static u64 rp_stage_ns, rp_finalize_ns;
 static u64 rp_chunks_created, rp_chunks_released, rp_chunk_failures;
+static atomic64_t rp_collapse_refused;
 
 static void rp_free_work_fn(struct work_struct *work);
 static void rp_release_work_fn(struct work_struct *work);
@@ -119,9 +120,12 @@ static void rp_free_pages(struct page **pages, unsigned int n)
 
 static struct page **rp_alloc_pages(unsigned int n)
 {
-	struct page **pages = kcalloc(n, sizeof(*pages), GFP_KERNEL);
+	struct page **pages;
 	unsigned int i;
 
+	if (rp_fault(RP_FAULT_STAGING))
+		return NULL;
+	pages = kcalloc(n, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return NULL;
 	for (i = 0; i < n; i++) {
@@ -169,7 +173,7 @@ static struct rp_chunk *rp_chunk_create(void)
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return NULL;
-	p = rp_vmalloc_chunk();
+	p = rp_fault(RP_FAULT_CHUNK) ? NULL : rp_vmalloc_chunk();
 	if (!p)
 		goto fail;
 	if (!rp_pgt_is_leaf((unsigned long)p)) {
@@ -357,12 +361,17 @@ bool rp_pool_free(void *ptr)
 
 /*
  * Collapse every chunk that is split with no range staged.  Takes
- * text_mutex: the caller must not hold it, nor the pool mutex.
+ * text_mutex: the caller must not hold it, nor the pool mutex.  @force
+ * ignores an armed collapse fault (at unload).
  */
-static void rp_collapse_chunks(void)
+static void rp_collapse_chunks(bool force)
 {
 	struct rp_chunk *c;
 
+	if (!force && rp_fault(RP_FAULT_COLLAPSE)) {
+		atomic64_inc(&rp_collapse_refused);
+		return;
+	}
 	rp_pgt_lock_walkers();
 	mutex_lock(&rp_pool_mutex);
 	list_for_each_entry(c, &rp_chunks, node)
@@ -459,7 +468,7 @@ bool rp_pool_finalize(const struct module *mod)
 			unpooled = true;
 	}
 	if (pooled)
-		rp_collapse_chunks();
+		rp_collapse_chunks(false);
 	return unpooled;
 }
 
@@ -502,7 +511,7 @@ static void rp_free_work_fn(struct work_struct *work)
 		kfree(r);
 		module_put(THIS_MODULE);
 	}
-	rp_collapse_chunks();
+	rp_collapse_chunks(false);
 	if (empty)
 		schedule_delayed_work(&rp_release_work, RP_CHUNK_RELEASE_DELAY);
 }
@@ -555,6 +564,8 @@ void rp_pool_exit(void)
 		pr_crit("unloaded with pooled text live; its chunks are left in place\n");
 		return;
 	}
+	/* Chunks left split by an armed collapse fault: whole again first. */
+	rp_collapse_chunks(true);
 	list_for_each_entry_safe(c, tmp, &rp_chunks, node) {
 		list_del(&c->node);
 		if (c->ptes) {
@@ -598,6 +609,7 @@ void rp_pool_read(struct rp_pool_stats *s)
 	s->chunks_created = rp_chunks_created;
 	s->chunks_released = rp_chunks_released;
 	s->chunk_failures = rp_chunk_failures;
+	s->collapse_refused = atomic64_read(&rp_collapse_refused);
 	s->allocs = rp_allocs;
 	s->frees = rp_frees;
 	s->finalized = rp_finalized;
@@ -697,4 +709,14 @@ void rp_pool_show_chunks(struct seq_file *m)
 			   !pte ? "-" : (pte_flags(*pte) & _PAGE_RW) ? "rw" : "ro");
 	}
 	mutex_unlock(&rp_pool_mutex);
+}
+
+/**
+ * rp_pool_kick() - run the free work: frees pending ranges, then collapses
+ * every chunk that can be collapsed
+ */
+void rp_pool_kick(void)
+{
+	if (rp_mode() == RP_MODE_HOOK)
+		queue_work(system_unbound_wq, &rp_free_work);
 }

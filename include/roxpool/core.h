@@ -15,8 +15,9 @@
 enum rp_mode rp_mode(void);
 const char *rp_mode_reason(void);
 
-/* param.c: the sysfs toggle */
+/* param.c: the sysfs toggle, and faults armed by tests */
 bool rp_enabled(void);
+bool rp_fault(unsigned int fault);
 
 /* counters.c */
 enum rp_counter {

@@ -57,4 +57,13 @@ const char *rp_mode_name(enum rp_mode mode);
 int rp_parse_bool(const char *s, bool *res);
 int rp_parse_release(const char *release, unsigned int *version);
 
+/* Faults a test can arm through the fault_inject parameter. */
+#define RP_FAULT_CHUNK		0x1	/* a new chunk cannot be made */
+#define RP_FAULT_STAGING	0x2	/* no memory for staging pages */
+#define RP_FAULT_COLLAPSE	0x4	/* a split chunk is not collapsed */
+#define RP_FAULT_ALL		0x7
+
+int rp_parse_faults(const char *s, unsigned int *mask);
+int rp_format_faults(unsigned int mask, char *buf, size_t size);
+
 #endif /* ROXPOOL_POLICY_H */

@@ -57,6 +57,7 @@ void rp_pool_read(struct rp_pool_stats *s);
 void rp_pool_show_allocations(struct seq_file *m);
 void rp_pool_show_chunks(struct seq_file *m);
 unsigned int rp_pool_chunks(unsigned long *addrs, unsigned int max);
+void rp_pool_kick(void);
 
 /* census.c */
 void rp_census_show(struct seq_file *m);

@@ -38,6 +38,7 @@ enum rp_fallback {
  * @chunks_created: chunks ever made
  * @chunks_released: chunks given back to the page allocator
  * @chunk_failures: chunks that could not be made (memory, or no PMD leaf)
+ * @collapse_refused: collapses skipped because a test armed that fault
  * @bytes_allocated: bytes in ranges (staged, live or being freed)
  * @largest_free: largest free extent of any chunk, bytes
  * @ranges: ranges now
@@ -57,6 +58,7 @@ struct rp_pool_stats {
 	u64 chunks_created;
 	u64 chunks_released;
 	u64 chunk_failures;
+	u64 collapse_refused;
 	u64 bytes_allocated;
 	u64 largest_free;
 	u64 ranges;

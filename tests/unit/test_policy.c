@@ -137,6 +137,53 @@ static void test_release(void **state)
 		assert_int_equal(rp_parse_release(bad[i], &v), -EINVAL);
 }
 
+static void test_faults(void **state)
+{
+	static const struct {
+		const char *s;
+		unsigned int want;
+	} ok[] = {
+		{ "none", 0 }, { "none\n", 0 }, { "chunk", RP_FAULT_CHUNK },
+		{ "staging\n", RP_FAULT_STAGING },
+		{ "collapse", RP_FAULT_COLLAPSE },
+		{ "chunk,collapse", RP_FAULT_CHUNK | RP_FAULT_COLLAPSE },
+		{ "collapse,staging,chunk", RP_FAULT_ALL },
+		{ "chunk,chunk", RP_FAULT_CHUNK },
+	};
+	static const char *const bad[] = {
+		"", "\n", " chunk", "chunk ", "chunk,", ",chunk", "chunk,,staging",
+		"Chunk", "nonee", "none,chunk", "all", "1",
+	};
+	char buf[64];
+	unsigned int m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		m = 99;
+		assert_int_equal(rp_parse_faults(ok[i].s, &m), 0);
+		assert_int_equal(m, ok[i].want);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m = 99;
+		assert_int_equal(rp_parse_faults(bad[i], &m), -EINVAL);
+		assert_int_equal(m, 99);
+	}
+	assert_int_equal(rp_parse_faults(NULL, &m), -EINVAL);
+	/* What is printed parses back to the same mask. */
+	for (m = 0; m <= RP_FAULT_ALL; m++) {
+		unsigned int back = 99;
+
+		rp_format_faults(m, buf, sizeof(buf));
+		assert_int_equal(rp_parse_faults(buf, &back), 0);
+		assert_int_equal(back, m);
+	}
+	rp_format_faults(RP_FAULT_ALL, buf, sizeof(buf));
+	assert_string_equal(buf, "chunk,staging,collapse");
+	rp_format_faults(RP_FAULT_ALL, buf, 8);
+	assert_string_equal(buf, "chunk,s");
+}
+
 /* The value of KEY="..." in dkms.conf. */
 static char *dkms_conf_value(const char *key)
 {
@@ -217,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_bool_accepts),
 		cmocka_unit_test(test_bool_rejects),
 		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_dkms_range),
 		cmocka_unit_test(test_dkms_version),
 	};

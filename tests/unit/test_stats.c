@@ -97,9 +97,9 @@ static void test_format(void **state)
 		assert_memory_equal(p + k, ": ", 2);
 	}
 	/* 5 header lines, 2 totals, 6 types, 3 x 6 classes, 4 counters,
-	 * 22 pool lines.
+	 * 23 pool lines.
 	 */
-	assert_int_equal(s.lines, 5 + 2 + 6 + 18 + 4 + 22);
+	assert_int_equal(s.lines, 5 + 2 + 6 + 18 + 4 + 23);
 }
 
 static void test_first_key_is_mode(void **state)
