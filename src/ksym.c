@@ -269,6 +269,58 @@ bool rp_ksym_extent(const char *name, unsigned long *start, unsigned long *end)
 	return true;
 }
 
+/*
+ * Proof of the safe call path: every one of roxpool's static call sites
+ * (outside its freed init text) must now be a direct CALL (e8) or, for a
+ * tail call, JMP (e9) to the resolved function, or to the call-depth
+ * accounting thunk in the function's padding just before it.  Sites of a
+ * function this kernel lacks (never called) are "unset".  Nothing is left as
+ * an indirect call that IBT would check.
+ */
+static void rp_ksym_show_sites(struct seq_file *m)
+{
+#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
+	const struct static_call_site *site = THIS_MODULE->static_call_sites;
+	unsigned int i, j, direct = 0, unset = 0, other = 0;
+
+	for (i = 0; i < THIS_MODULE->num_static_call_sites; i++, site++) {
+		unsigned long addr = (unsigned long)&site->addr + site->addr;
+		unsigned long key = ((unsigned long)&site->key + site->key) &
+				    ~STATIC_CALL_SITE_FLAGS;
+		unsigned long target = 0, dest;
+		u8 insn[5];
+		s32 rel;
+
+		if (site->key & STATIC_CALL_SITE_INIT)
+			continue;
+		if (key == (unsigned long)&STATIC_CALL_KEY(rp_kallsyms_lookup_name))
+			target = (unsigned long)static_call_query(rp_kallsyms_lookup_name);
+		for (j = 0; j < RP_KSYM_NR; j++)
+			if (rp_ksyms[j].key && key == (unsigned long)rp_ksyms[j].key)
+				target = rp_ksyms[j].addr;
+		if (!target) {
+			unset++;
+			continue;
+		}
+		if (copy_from_kernel_nofault(insn, (void *)addr, 5) ||
+		    (insn[0] != 0xe8 && insn[0] != 0xe9)) {
+			other++;
+			continue;
+		}
+		memcpy(&rel, &insn[1], sizeof(rel));
+		dest = addr + 5 + rel;
+		if (dest <= target && dest + 16 >= target)
+			direct++;
+		else
+			other++;
+	}
+	seq_printf(m, "static_call_sites: %u direct, %u unset, %u other\n",
+		   direct, unset, other);
+#else
+	seq_puts(m, "static_call_sites: out-of-line trampolines only\n");
+#endif
+}
+
 /**
  * rp_ksym_show() - list the resolved functions and their IBT state
  * @m: debugfs seq_file
@@ -291,4 +343,5 @@ void rp_ksym_show(struct seq_file *m)
 			seq_printf(m, "%-28s %-7s %s\n", k->name,
 				   rp_seal_name(k->seal), "static_call");
 	}
+	rp_ksym_show_sites(m);
 }

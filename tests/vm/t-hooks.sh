@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# variant: stuff --cpu Skylake-Client-v4 --kernel-args retbleed=stuff
 #
 # roxpool in hook mode on a stock 6.12: hooks in place with IPMODIFY,
 # symbols resolved with their IBT state, statistics readable and read-only.
@@ -25,6 +26,12 @@ for f in kallsyms_lookup_name kallsyms_lookup_size_offset execmem_alloc \
 		grep -qE "^$f +(endbr|sealed|none) +static_call$" \
 		/sys/kernel/debug/roxpool/symbols
 done
+# The safe call path itself: the kernel patched every static call site of
+# roxpool into a direct call (or jump) to its target; none is indirect.
+sites=$(sed -n 's/^static_call_sites: \([0-9]*\) direct, [0-9]* unset, \([0-9]*\) other$/\1 \2/p' \
+	/sys/kernel/debug/roxpool/symbols)
+expect_ge "static call sites patched to direct calls" "${sites% *}" 10
+expect_eq "static call sites left indirect" "${sites#* }" 0
 # Debian kernels are built with X86_KERNEL_IBT: the loader's helpers are sealed.
 check "execmem_alloc reported sealed" \
 	grep -qE '^execmem_alloc +sealed' /sys/kernel/debug/roxpool/symbols
