@@ -89,6 +89,22 @@ unload_since() {
 	return 1
 }
 
+# pool_empty: no pooled range is left, staged, live or being freed.
+pool_empty() {
+	[ "$(stat pool_ranges)" = 0 ] && [ "$(stat pool_bytes_allocated)" = 0 ]
+}
+
+# check_drained MODULES-FILE STATS-FILE: unload every module loaded since
+# modules_save MODULES-FILE; then the pool must empty (after the free work)
+# and every allocation since stats_save STATS-FILE must have been freed.
+check_drained() {
+	check "unload every module" unload_since "$1"
+	check "pool empty" wait_for 20 pool_empty
+	expect_eq "every pooled range freed" "$(stat pool_frees)" "$(stat pool_allocs)"
+	expect_eq "loader frees = loader allocations" \
+		"$(stat_delta free_class_loader "$2")" "$(stat_delta alloc_class_loader "$2")"
+}
+
 # wait_for SECONDS COMMAND...: poll until the command succeeds.
 wait_for() {
 	t=$(($1 * 10))

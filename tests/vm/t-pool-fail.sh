@@ -8,10 +8,6 @@
 . /rp/lib.sh
 
 T=/roxpool/tests
-pool_empty() {
-	[ "$(stat pool_ranges)" = 0 ] && [ "$(stat pool_staged)" = 0 ] &&
-		[ "$(stat pool_bytes_allocated)" = 0 ]
-}
 stats_save /tmp/before
 
 check "consumer without its provider fails to load" \

@@ -57,12 +57,7 @@ log "pooled $(stat_delta pool_allocs /tmp/before) ranges, fallbacks: disabled $(
 expect_ge "some text was pooled" "$(stat_delta pool_allocs /tmp/before)" 1
 expect_ge "some loads ran switched off" "$(stat pool_fallback_disabled)" 1
 
-check "unload every module" unload_since /tmp/modules-before
-pool_empty() { [ "$(stat pool_ranges)" = 0 ] && [ "$(stat pool_bytes_allocated)" = 0 ]; }
-check "pool empty" wait_for 20 pool_empty
-expect_eq "every pooled range freed" "$(stat pool_frees)" "$(stat pool_allocs)"
-expect_eq "loader frees = loader allocations" \
-	"$(stat_delta free_class_loader /tmp/before)" "$(stat_delta alloc_class_loader /tmp/before)"
+check_drained /tmp/modules-before /tmp/before
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' /sys/kernel/debug/roxpool/census)" 0
 expect_eq "no chunk split" "$(stat pool_chunks_split)" 0
 chunks_spare() { [ "$(stat pool_chunks)" -le 1 ]; }

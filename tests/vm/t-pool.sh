@@ -182,7 +182,6 @@ done
 ip tuntap del dev rp-tap0 mode tap 2>/dev/null
 census1=$(census text_tlb_2m)
 check "unload every module" unload_since /tmp/modules-before
-pool_empty() { [ "$(stat pool_ranges)" = 0 ] && [ "$(stat pool_bytes_allocated)" = 0 ]; }
 check "pool empty after the free work" wait_for 20 pool_empty
 chunks_spare() { [ "$(stat pool_chunks)" -le 1 ]; }
 check "chunks given back, at most one spare" wait_for 30 chunks_spare
