@@ -5,7 +5,8 @@
  *
  * Load: resolve the kernel functions roxpool needs, decide the mode from the
  * running kernel (policy.c), hook execmem in "hook" mode, publish statistics.
- * Unload: remove every hook and wait until no task runs roxpool code.
+ * Unload: wait until no pooled text is left (only "rmmod -f" finds some),
+ * remove every hook and wait until no task runs roxpool code.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -77,6 +78,9 @@ static int __init roxpool_init(void)
 
 static void __exit roxpool_exit(void)
 {
+	/* rmmod -f: the hooks must outlive every pooled module. */
+	if (rp_current_mode == RP_MODE_HOOK && !rp_pool_drain())
+		pr_crit("forced unload interrupted with pooled text live; its chunks stay mapped and its frees will go astray\n");
 	rp_debugfs_exit();
 	if (rp_current_mode == RP_MODE_HOOK)
 		rp_hooks_remove();

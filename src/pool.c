@@ -22,8 +22,10 @@
  *          may hold text_mutex, which text_poke_set() takes.
  *
  * Each range holds a reference on roxpool: while any pooled text exists the
- * hooks that know how to free it must stay.  Empty chunks are given back to
- * the page allocator after a delay; one is kept as a spare.
+ * hooks that know how to free it must stay.  A forced unload ignores that
+ * reference, so unload first closes the pool and waits for it to drain (see
+ * rp_pool_drain()).  Empty chunks are given back to the page allocator after
+ * a delay; one is kept as a spare.
  *
  * Locking: rp_pool_mutex protects the chunk list, the maps and the ranges.
  * It is never held while text_mutex is taken (see pgtable.c for the order).
@@ -36,6 +38,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <asm/text-patching.h>
 
@@ -90,6 +93,9 @@ static u64 rp_allocs, rp_frees, rp_finalized, rp_bytes_copied;
 static u64 rp_stage_ns, rp_finalize_ns;
 static u64 rp_chunks_created, rp_chunks_released, rp_chunk_failures;
 static atomic64_t rp_collapse_refused;
+/* Set once at unload, under rp_pool_mutex: no new range after that. */
+static bool rp_pool_closed;
+static DECLARE_WAIT_QUEUE_HEAD(rp_drain_wq);
 
 static void rp_free_work_fn(struct work_struct *work);
 static void rp_release_work_fn(struct work_struct *work);
@@ -267,6 +273,11 @@ void *rp_pool_alloc(size_t size)
 	}
 
 	mutex_lock(&rp_pool_mutex);
+	if (rp_pool_closed) {
+		mutex_unlock(&rp_pool_mutex);
+		rp_fallback(RP_FB_DISABLED);
+		goto fail;
+	}
 	c = rp_place(npages, &first);
 	if (!c) {
 		mutex_unlock(&rp_pool_mutex);
@@ -510,6 +521,7 @@ static void rp_free_work_fn(struct work_struct *work)
 		mutex_unlock(&rp_pool_mutex);
 		kfree(r);
 		module_put(THIS_MODULE);
+		wake_up(&rp_drain_wq);
 	}
 	rp_collapse_chunks(false);
 	if (empty)
@@ -547,12 +559,59 @@ static void rp_release_work_fn(struct work_struct *work)
 		schedule_delayed_work(&rp_release_work, RP_CHUNK_RELEASE_DELAY);
 }
 
+/* Nothing is in the pool: no range staged, live or waiting to be freed. */
+static bool rp_pool_idle(void)
+{
+	bool idle;
+
+	mutex_lock(&rp_pool_mutex);
+	idle = list_empty(&rp_ranges) && list_empty(&rp_freeing);
+	mutex_unlock(&rp_pool_mutex);
+	return idle;
+}
+
+/**
+ * rp_pool_drain() - close the pool and wait until no pooled text is left
+ *
+ * Called first at unload, with the hooks still in place.  A plain rmmod
+ * gets here only with an empty pool (every range holds a reference on
+ * roxpool), but "rmmod -f" does not look at references: it gets here while
+ * pooled modules are still loaded.  Their text must not outlive the hooks
+ * that free it (the kernel would hand an address inside a chunk to vfree()),
+ * so wait, killably, until those modules are unloaded.  New text goes to
+ * the kernel from now on.
+ *
+ * Return: true once the pool is empty; false if the wait was killed with
+ * pooled text still live.
+ */
+bool rp_pool_drain(void)
+{
+	unsigned int n = 0;
+	struct rp_range *r;
+
+	mutex_lock(&rp_pool_mutex);
+	rp_pool_closed = true;
+	list_for_each_entry(r, &rp_ranges, node) {
+		if (!n++)
+			pr_warn("forced unload: waiting until these modules are unloaded (kill rmmod to give up):\n");
+		pr_warn("  %s %s text, %u pages\n", r->owner[0] ? r->owner : "(loading)",
+			r->init ? "init" : "core", r->npages);
+	}
+	mutex_unlock(&rp_pool_mutex);
+	if (!wait_event_killable(rp_drain_wq, rp_pool_idle())) {
+		if (n)
+			pr_info("pooled text all freed; unloading\n");
+		return true;
+	}
+	return false;
+}
+
 /**
  * rp_pool_exit() - give every chunk back; the hooks are gone by now
  *
- * Every range held a reference on roxpool, so the pool is empty unless the
- * module was forced out: then live text may still run from the chunks, and
- * they are left in place (leaked) rather than freed under it.
+ * rp_pool_drain() emptied the pool unless its wait was killed: then live
+ * text may still run from the chunks, and they are left in place (leaked)
+ * rather than freed under it.
  */
 void rp_pool_exit(void)
 {

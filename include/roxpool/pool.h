@@ -49,6 +49,7 @@ void rp_pgt_lock_walkers(void);
 void rp_pgt_unlock_walkers(void);
 
 /* pool.c */
+bool rp_pool_drain(void);
 void rp_pool_exit(void);
 void *rp_pool_alloc(size_t size);
 bool rp_pool_free(void *ptr);

@@ -27,6 +27,9 @@ check() {
 	if "$@"; then ok "$desc"; else fail "$desc"; fi
 }
 
+# not COMMAND...: succeeds when the command fails (for check).
+not() { ! "$@"; }
+
 # expect_eq DESCRIPTION ACTUAL EXPECTED
 expect_eq() {
 	if [ "$2" = "$3" ]; then ok "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi

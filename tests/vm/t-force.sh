@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+# kernels: hook
+# modules: dummy
+# vm-args: --allow-taint R
+#
+# rmmod -f with pooled text live (Debian builds MODULE_FORCE_UNLOAD=y): the
+# forced unload must not take the hooks away from text that still needs
+# them.  roxpool closes the pool and waits, killably, until the pooled
+# modules are gone; meanwhile new modules load the stock way (and debugfs
+# refuses to open the going module's files).  Then it
+# unloads for real: no hook left, no chunk left, and it loads again.
+# Taint R (forced rmmod) is the kernel's own mark of rmmod -f.
+. /rp/lib.sh
+
+T=$RP_TESTS
+CENSUS=/sys/kernel/debug/roxpool/census
+roxpool_state() { sed -n 's/^roxpool [0-9]* [0-9-]* [^ ]* \([A-Za-z]*\) .*/\1/p' /proc/modules; }
+roxpool_gone() { ! grep -q '^roxpool ' /proc/modules; }
+waiting() { dmesg | grep -q 'forced unload: waiting until these modules are unloaded'; }
+
+insmod $T/rp_test_provider.ko && insmod $T/rp_test_consumer.ko || fail "load the test modules"
+check "both pooled" sh -c "[ \$(grep -cE '^rp_test_(provider|consumer) .* yes 0 1$' $CENSUS) = 2 ]"
+check "plain rmmod refused while text is pooled" sh -c "! rmmod roxpool 2>/dev/null"
+
+cp /sys/kernel/debug/roxpool/chunks /tmp/chunks
+expect_ge "chunks to compare with" "$(wc -l < /tmp/chunks)" 1
+log "rmmod -f roxpool, in the background"
+rmmod -f roxpool > /tmp/rmmod.out 2>&1 &
+rmpid=$!
+check "the forced unload waits for the pooled modules" wait_for 20 waiting
+dmesg | grep -A3 'forced unload: waiting' | sed 's/^/  dmesg: /'
+check "... naming them" sh -c "dmesg | grep -q '  rp_test_consumer core text'"
+expect_eq "roxpool is going" "$(roxpool_state)" Unloading
+check "the rmmod -f is still running" kill -0 $rmpid
+for f in execmem_alloc execmem_free module_enable_text_rox; do
+	check "$f still hooked" hooked $f
+done
+
+# debugfs refuses to open a going module's files (ENXIO): judge from outside.
+modprobe dummy || fail "modprobe dummy while roxpool is going"
+text=$(cat /sys/module/dummy/sections/.text)
+inside=0
+while read -r chunk _; do
+	[ $((text >= chunk && text < chunk + 2097152)) = 1 ] && inside=1
+done < /tmp/chunks
+expect_eq "dummy's text ($text) is outside every chunk" "$inside" 0
+check "dummy works" sh -c "ip link add rp-f0 type dummy && ip link del rp-f0"
+
+log "unload the pooled modules"
+rmmod rp_test_consumer rp_test_provider || fail "rmmod the test modules"
+check "the forced unload finishes" wait_for 30 roxpool_gone
+wait $rmpid
+log "rmmod -f exit status $? ($(cat /tmp/rmmod.out))"
+check "... after the pooled text was freed" sh -c "dmesg | grep -q 'pooled text all freed; unloading'"
+check "no hook left" not any_roxpool_hook
+check "no roxpool address in the ftrace records" sh -c "! grep -q roxpool $RP_TRACING/enabled_functions"
+check "the pool's chunks were given back" sh -c "! dmesg | grep -q 'left in place'"
+check "the kernel is tainted R (forced unload)" sh -c "[ \$((\$(cat /proc/sys/kernel/tainted) & 8)) -ne 0 ]"
+
+log "load roxpool again"
+insmod "$RP_KO" || fail "insmod roxpool again"
+expect_eq "hooks" "$(stat hooks)" 3
+check "dummy, loaded while roxpool was going, is not pooled (4 KiB pages)" \
+	grep -qE '^dummy [0-9]+ [0-9]+ no [1-9][0-9]* 0$' $CENSUS
+expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+rmmod dummy || fail "rmmod dummy"
+insmod $T/rp_test_provider.ko || fail "insmod provider"
+check "pooled again" grep -qE '^rp_test_provider .* yes 0 1$' $CENSUS
+rmmod rp_test_provider || fail "rmmod provider"
+check "pool empty" wait_for 20 pool_empty
+rmmod roxpool || fail "plain rmmod roxpool"
+check "no hook left" not any_roxpool_hook
+finish
