@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test module: runs the guest short of memory or of module address space,
+ * for the hostile-conditions tests.  Everything is given back at rmmod.
+ *
+ *   keep_mb=N     allocate pages until only N MiB are available
+ *   fragment=1    ... then free every other page, and break up every free
+ *                 2 MiB block that is left by keeping one page of it:
+ *                 plenty free, but no 2 MiB block free anywhere, nor one
+ *                 compaction could make (the hog's pages cannot move)
+ *   vspace=1      reserve every free byte of the module area (no memory)
+ *   release_kb=N  (write, at run time) give back reservations, smallest
+ *                 first, until at least N KiB of module space are free
+ *
+ * The module area is reserved with __get_vm_area_caller(), which is not
+ * exported: its address comes from a kprobe, and the call is indirect.
+ * That is fine for a test module on a CPU without IBT, and refused on one
+ * with IBT, where the function may be sealed.
+ */
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/vmalloc.h>
+#include <asm/cpufeature.h>
+
+#define RP_HOG_MAX_AREAS	512
+
+static unsigned int keep_mb;
+module_param(keep_mb, uint, 0444);
+MODULE_PARM_DESC(keep_mb, "allocate memory until only this many MiB are available");
+static bool fragment;
+module_param(fragment, bool, 0444);
+MODULE_PARM_DESC(fragment, "then free every other page");
+static bool vspace;
+module_param(vspace, bool, 0444);
+MODULE_PARM_DESC(vspace, "reserve all free module address space");
+
+static LIST_HEAD(rp_hog_pages);
+static unsigned long rp_hog_nr_pages;
+static struct vm_struct *rp_hog_areas[RP_HOG_MAX_AREAS];
+static unsigned int rp_hog_nr_areas;
+static unsigned long rp_hog_reserved;
+
+typedef struct vm_struct *(*rp_get_area_fn)(unsigned long size,
+					    unsigned long flags,
+					    unsigned long start,
+					    unsigned long end,
+					    const void *caller);
+
+/* Take every free 2 MiB block and give it back but for its first page. */
+static void rp_hog_break_blocks(void)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
+	struct page *page;
+	unsigned int i;
+
+	while ((page = alloc_pages(gfp, PMD_ORDER))) {
+		split_page(page, PMD_ORDER);
+		for (i = 1; i < PTRS_PER_PMD; i++)
+			__free_page(page + i);
+		list_add(&page->lru, &rp_hog_pages);
+		rp_hog_nr_pages++;
+		cond_resched();
+	}
+}
+
+static void rp_hog_memory(void)
+{
+	unsigned long keep = (unsigned long)keep_mb << (20 - PAGE_SHIFT);
+	struct page *page, *tmp;
+	unsigned long i = 0;
+
+	while (si_mem_available() > keep) {
+		page = alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+		if (!page)
+			break;
+		list_add(&page->lru, &rp_hog_pages);
+		rp_hog_nr_pages++;
+		cond_resched();
+	}
+	if (fragment) {
+		list_for_each_entry_safe(page, tmp, &rp_hog_pages, lru) {
+			if (i++ % 2)
+				continue;
+			list_del(&page->lru);
+			__free_page(page);
+			rp_hog_nr_pages--;
+		}
+		rp_hog_break_blocks();
+	}
+	pr_info("rp_test_hog: holding %lu MiB, %ld MiB available\n",
+		rp_hog_nr_pages >> (20 - PAGE_SHIFT),
+		si_mem_available() >> (20 - PAGE_SHIFT));
+}
+
+static int rp_hog_vspace(void)
+{
+	struct kprobe kp = { .symbol_name = "__get_vm_area_caller" };
+	unsigned long size = SZ_64M;
+	rp_get_area_fn get_area;
+	struct vm_struct *area;
+	int err;
+
+	if (cpu_feature_enabled(X86_FEATURE_IBT))
+		return -EOPNOTSUPP;
+	err = register_kprobe(&kp);
+	if (err)
+		return err;
+	get_area = (rp_get_area_fn)kp.addr;
+	unregister_kprobe(&kp);
+
+	while (size >= PAGE_SIZE && rp_hog_nr_areas < RP_HOG_MAX_AREAS) {
+		area = get_area(size, VM_ALLOC | VM_NO_GUARD, MODULES_VADDR,
+				MODULES_END, __builtin_return_address(0));
+		if (!area) {
+			size >>= 1;
+			continue;
+		}
+		rp_hog_areas[rp_hog_nr_areas++] = area;
+		rp_hog_reserved += size;
+	}
+	pr_info("rp_test_hog: reserved %lu KiB of module space in %u areas\n",
+		rp_hog_reserved >> 10, rp_hog_nr_areas);
+	return 0;
+}
+
+static int rp_hog_release(const char *val, const struct kernel_param *kp)
+{
+	unsigned long want, freed = 0;
+	int err = kstrtoul(val, 0, &want);
+
+	if (err)
+		return err;
+	want <<= 10;
+	/* The areas were reserved largest first: give back from the end. */
+	while (freed < want && rp_hog_nr_areas) {
+		struct vm_struct *area = rp_hog_areas[--rp_hog_nr_areas];
+
+		freed += get_vm_area_size(area);
+		rp_hog_reserved -= get_vm_area_size(area);
+		free_vm_area(area);
+	}
+	pr_info("rp_test_hog: released %lu KiB of module space\n", freed >> 10);
+	return 0;
+}
+
+static const struct kernel_param_ops rp_hog_release_ops = {
+	.set = rp_hog_release,
+};
+
+module_param_cb(release_kb, &rp_hog_release_ops, NULL, 0200);
+MODULE_PARM_DESC(release_kb, "give back this many KiB of module space");
+
+static void rp_hog_free(void)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, &rp_hog_pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	while (rp_hog_nr_areas)
+		free_vm_area(rp_hog_areas[--rp_hog_nr_areas]);
+}
+
+static int __init rp_hog_init(void)
+{
+	int err = 0;
+
+	if (keep_mb)
+		rp_hog_memory();
+	if (vspace)
+		err = rp_hog_vspace();
+	if (err)
+		rp_hog_free();
+	return err;
+}
+module_init(rp_hog_init);
+
+static void __exit rp_hog_exit(void)
+{
+	rp_hog_free();
+	pr_info("rp_test_hog: everything given back\n");
+}
+module_exit(rp_hog_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("roxpool test: memory and module space hog");
