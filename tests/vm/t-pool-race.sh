@@ -38,8 +38,10 @@ workers=$(jobs -p)
 (
 	while :; do
 		echo $((RANDOM % 2)) > "$RP_PARAM"
-		cat "$RP_STATS" /sys/kernel/debug/roxpool/allocations \
-			/sys/kernel/debug/roxpool/census > /dev/null
+		cat /sys/kernel/debug/roxpool/allocations > /dev/null
+		# W+X is checked while ranges are staged (RW+NX) and being freed.
+		cat /sys/kernel/debug/roxpool/census "$RP_STATS" > /tmp/snap
+		echo "$(sed -n 's/^wx_pages: //p' /tmp/snap) $(sed -n 's/^pool_staged: //p' /tmp/snap)" >> /tmp/wx
 		sleep 0.0$((RANDOM % 9))
 	done
 ) &
@@ -48,6 +50,11 @@ for p in $workers; do wait "$p"; done
 kill "$toggler"
 wait "$toggler" 2>/dev/null
 echo 1 > "$RP_PARAM"
+
+reads=$(wc -l < /tmp/wx)
+expect_ge "census reads during the race" "$reads" 10
+expect_eq "... none saw a W+X page" "$(awk '$1 != 0' /tmp/wx | wc -l)" 0
+log "$(awk '$2 > 0' /tmp/wx | wc -l) of $reads census reads were taken with text staged"
 
 loads=0
 for f in /tmp/loads.*; do loads=$((loads + $(cat "$f"))); done
