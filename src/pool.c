@@ -45,6 +45,7 @@
 #include <roxpool/core.h>
 #include <roxpool/ksym.h>
 #include <roxpool/pool.h>
+#include <roxpool/trace.h>
 
 #define RP_CHUNK_RELEASE_DELAY	(5 * HZ)
 #define RP_MAX_CHUNKS		((MODULES_END - MODULES_VADDR) / PMD_SIZE)
@@ -237,6 +238,7 @@ static struct rp_chunk *rp_place(unsigned int npages, unsigned int *first)
 static void rp_fallback(enum rp_fallback why)
 {
 	atomic64_inc(&rp_fallbacks[why]);
+	trace_roxpool_fallback(why);
 }
 
 /**
@@ -310,6 +312,7 @@ void *rp_pool_alloc(size_t size)
 		       GFP_KERNEL);
 	__module_get(THIS_MODULE);
 	pr_debug("staged %u pages at %p\n", npages, (void *)r->addr);
+	trace_roxpool_alloc(r->addr, (unsigned long)npages << PAGE_SHIFT, c->addr);
 	return (void *)r->addr;
 fail:
 	rp_free_pages(r->staging, npages);
@@ -363,6 +366,8 @@ bool rp_pool_free(void *ptr)
 		return inside;
 	}
 	r->state = RP_FREEING;
+	trace_roxpool_free(r->owner, addr, (unsigned long)r->npages << PAGE_SHIFT,
+			   r->chunk->addr, r->init);
 	list_move_tail(&r->node, &rp_freeing);
 	mutex_unlock(&rp_pool_mutex);
 	kmemleak_free(ptr);
@@ -448,6 +453,8 @@ static bool rp_finalize_range(void *base, const char *owner, bool init)
 	mutex_unlock(&rp_pool_mutex);
 	pr_debug("%s: %s text live at %p, %u pages\n", owner,
 		 init ? "init" : "core", base, n);
+	trace_roxpool_finalize(owner, addr, (unsigned long)n << PAGE_SHIFT,
+			       r->chunk->addr, init);
 	return true;
 }
 

@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest side of scripts/bench: the reference module set loaded with
 # roxpool's switch off (stock placement) and on (pooled), REPS times each,
-# alternating, in one boot.  Prints "BENCH key value" lines for the host.
-# Arguments: REPS MODULE...
+# alternating, in one boot.  Prints "BENCH key value" lines for the host
+# and saves the guest's page tables, as the host sees them, in the log
+# directory (tlb.MODE.txt).
+# Arguments: REPS MODES MODULE...; MODES is "stock pooled", or "native" on
+# a kernel with its own ROX cache (the set is loaded as it is, REPS times).
 REPS=$1
-shift
+MODES=$2
+shift 2
 MODS=$*
 S=/sys/kernel/debug/roxpool
 P=/sys/module/roxpool/parameters/enabled
@@ -30,8 +34,11 @@ stat() { sed -n "s/^$1: //p" $S/stats; }
 
 r=1
 while [ "$r" -le "$REPS" ]; do
-	for mode in stock pooled; do
-		[ $mode = stock ] && echo 0 > $P || echo 1 > $P
+	for mode in $MODES; do
+		case $mode in
+		stock) echo 0 > $P ;;
+		pooled) echo 1 > $P ;;
+		esac
 		splits0=$(awk '$1 == "direct_map_level2_splits" { print $2 }' /proc/vmstat)
 		t0=$(now_ms)
 		for m in $MODS; do modprobe "$m" || echo "BENCH error modprobe-$m $mode"; done
@@ -53,6 +60,19 @@ while [ "$r" -le "$REPS" ]; do
 			grep -E '^DirectMap' /proc/meminfo | tr -d ':' | awk -v m=$mode '{ print "BENCH " $1 "." m " " $2 }'
 			sed "s/^/CENSUS.$mode /" $S/census
 			[ $mode = pooled ] && sed 's/^/CHUNKS /' $S/chunks
+			echo "BENCH execmem_areas.$mode $(grep -c 'execmem_alloc.* pages=512 ' /proc/vmallocinfo)"
+			# The host's view, right after the census: nothing loads between.
+			if rp-host monitor info tlb > /tmp/tlb.txt; then
+				rp-host put tlb.$mode.txt < /tmp/tlb.txt > /dev/null ||
+					echo "BENCH error put-tlb $mode"
+			else
+				echo "BENCH error info-tlb $mode"
+			fi
+		fi
+		if [ $mode = pooled ]; then
+			echo "BENCH churn_2m $(census text_tlb_2m)"
+			echo "BENCH churn_limit $(census pooled_limit_2m)"
+			echo "BENCH churn_overhead $(($(stat pool_bytes) - $(stat pool_bytes_allocated)))"
 		fi
 		t0=$(now_ms)
 		unload_all || echo "BENCH error unload $mode"
@@ -61,6 +81,10 @@ while [ "$r" -le "$REPS" ]; do
 	done
 	r=$((r + 1))
 done
+# After everything is unloaded and the release delay (5 s) has passed.
+sleep 12
+echo "BENCH idle_chunks $(stat pool_chunks)"
+echo "BENCH idle_pool_bytes $(stat pool_bytes)"
 echo "BENCH stage_ns $(stat pool_stage_ns)"
 echo "BENCH finalize_ns $(stat pool_finalize_ns)"
 echo "BENCH bytes_copied $(stat pool_bytes_copied)"
