@@ -450,11 +450,11 @@ static bool rp_finalize_range(void *base, const char *owner, bool init)
 	rp_finalized++;
 	rp_bytes_copied += (u64)n << PAGE_SHIFT;
 	rp_finalize_ns += ktime_get_ns() - t0;
+	trace_roxpool_finalize(owner, addr, (unsigned long)n << PAGE_SHIFT,
+			       r->chunk->addr, init);
 	mutex_unlock(&rp_pool_mutex);
 	pr_debug("%s: %s text live at %p, %u pages\n", owner,
 		 init ? "init" : "core", base, n);
-	trace_roxpool_finalize(owner, addr, (unsigned long)n << PAGE_SHIFT,
-			       r->chunk->addr, init);
 	return true;
 }
 
