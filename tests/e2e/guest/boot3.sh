@@ -29,5 +29,5 @@ for p in /var/lib/dkms/roxpool "/usr/src/roxpool-$pv" /etc/modprobe.d/roxpool.co
 	check "gone: $p" test ! -e "$p"
 done
 check "the initramfs no longer has roxpool" \
-	sh -c "! lsinitramfs /boot/initrd.img-$kver | grep roxpool"
+	sh -c "! lsinitramfs /boot/initrd.img-$kver | grep -E 'roxpool\.ko|init-top/roxpool|modprobe.d/roxpool'"
 finish
