@@ -6,6 +6,7 @@
 #   make KDIR=<dir>      build against any kernel build/headers tree
 #   make check           everything: unit tests, checkpatch, builds, VM tests
 #   make demo            boot stock 6.12 in QEMU with roxpool and real modules
+#   make deb             the roxpool-dkms Debian package (scripts/build-deb)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -30,4 +31,7 @@ check:
 demo:
 	scripts/demo
 
-.PHONY: all modules clean unit checkpatch check demo
+deb:
+	scripts/build-deb
+
+.PHONY: all modules clean unit checkpatch check demo deb

@@ -123,6 +123,52 @@ apt_private_update() {
 	touch "$stamp"
 }
 
+# ---- judging a guest's kernel log -------------------------------------------------------------
+# What fails a VM run, whoever boots it (scripts/vm-run, tests/dkms/run): a kernel report (BUG,
+# WARNING, Oops, Call Trace, soft lockup, hung task, RCU stall, general protection, panic) and a
+# taint other than out-of-tree (O, 4096) and unsigned (E, 8192).
+RP_KMSG_BAD='BUG:|WARNING:|Oops|Call Trace|soft lockup|hung_task|blocked for more than|Kernel panic|general protection|kernel BUG|self-detected stall|detected stalls on'
+
+# guest_kmsgs LOG: the kernel's messages in a console log: the dmesg dump the guest printed
+# between @@RP-DMESG-BEGIN@@ and @@RP-DMESG-END@@ when it got that far, else the whole log.
+guest_kmsgs() {
+	if grep -q '^@@RP-DMESG-END@@$' "$1"; then
+		sed -n '/^@@RP-DMESG-BEGIN@@$/,/^@@RP-DMESG-END@@$/p' "$1"
+	else
+		cat "$1"
+	fi
+}
+
+# kmsg_scan [ALLOWFILE]: read kernel messages on stdin; print "bad LINE" for the first kernel
+# report that is not allowed, then "allowed N", the number of reports allowed. A report runs from
+# "cut here" (or its first bad line) to "end trace"; it is allowed when one of its lines matches
+# one of the EREs in ALLOWFILE, one per line. Lines of the @@RP-…@@ markers are never reports.
+kmsg_scan() {
+	awk -v allowfile="${1:-/dev/null}" -v bad="$RP_KMSG_BAD" '
+	BEGIN { while ((getline a < allowfile) > 0) if (a != "") allow[++na] = a }
+	function close_report() {
+		if (first != "") { if (ok) nallowed++; else if (found == "") found = first }
+		inrep = 0; first = ""; ok = 0; nlines = 0
+	}
+	{
+		if ($0 ~ /-+\[ cut here \]-+/) { close_report(); inrep = 1 }
+		if ($0 ~ bad && $0 !~ /^@@RP-/) { if (!inrep) { inrep = 1 } if (first == "") first = $0 }
+		if (inrep) {
+			for (i = 1; i <= na; i++) if ($0 ~ allow[i]) ok = 1
+			if ($0 ~ /---\[ end (trace|Kernel panic)/ || ++nlines > 200) close_report()
+		}
+	}
+	END { close_report(); if (found != "") print "bad " found; print "allowed " nallowed + 0 }'
+}
+
+# taint_ok TAINT [NALLOWED [BITS]]: TAINT (/proc/sys/kernel/tainted) has no bit but O and E, W
+# when NALLOWED > 0 reports were allowed, and the BITS allowed besides (vm-run --allow-taint).
+taint_ok() {
+	local ok_bits=$((4096 | 8192 | ${3:-0}))
+	[ "${2:-0}" -gt 0 ] && ok_bits=$((ok_bits | 512))
+	[ -n "$1" ] && [ -z "${1//[0-9]/}" ] && [ $(($1 & ~ok_bits)) -eq 0 ]
+}
+
 # ---- kernel matrix --------------------------------------------------------------------------
 RP_KCONF=$RP_ROOT/scripts/kernels.conf
 
