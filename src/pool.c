@@ -96,6 +96,8 @@ static u64 rp_chunks_created, rp_chunks_released, rp_chunk_failures;
 static atomic64_t rp_collapse_refused;
 /* Set once at unload, under rp_pool_mutex: no new range after that. */
 static bool rp_pool_closed;
+/* Ranges not yet given back: read without the mutex by rp_pool_drain(). */
+static atomic_t rp_nr_ranges = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(rp_drain_wq);
 
 static void rp_free_work_fn(struct work_struct *work);
@@ -303,6 +305,7 @@ void *rp_pool_alloc(size_t size)
 	c->staged++;
 	rp_pgt_stage(c, r->addr, r->staging, npages);
 	list_add_tail(&r->node, &rp_ranges);
+	atomic_inc(&rp_nr_ranges);
 	rp_allocs++;
 	rp_stage_ns += ktime_get_ns() - t0;
 	mutex_unlock(&rp_pool_mutex);
@@ -528,7 +531,8 @@ static void rp_free_work_fn(struct work_struct *work)
 		mutex_unlock(&rp_pool_mutex);
 		kfree(r);
 		module_put(THIS_MODULE);
-		wake_up(&rp_drain_wq);
+		if (atomic_dec_and_test(&rp_nr_ranges))
+			wake_up(&rp_drain_wq);
 	}
 	rp_collapse_chunks(false);
 	if (empty)
@@ -566,17 +570,6 @@ static void rp_release_work_fn(struct work_struct *work)
 		schedule_delayed_work(&rp_release_work, RP_CHUNK_RELEASE_DELAY);
 }
 
-/* Nothing is in the pool: no range staged, live or waiting to be freed. */
-static bool rp_pool_idle(void)
-{
-	bool idle;
-
-	mutex_lock(&rp_pool_mutex);
-	idle = list_empty(&rp_ranges) && list_empty(&rp_freeing);
-	mutex_unlock(&rp_pool_mutex);
-	return idle;
-}
-
 /**
  * rp_pool_drain() - close the pool and wait until no pooled text is left
  *
@@ -605,7 +598,8 @@ bool rp_pool_drain(void)
 			r->init ? "init" : "core", r->npages);
 	}
 	mutex_unlock(&rp_pool_mutex);
-	if (!wait_event_killable(rp_drain_wq, rp_pool_idle())) {
+	/* The condition must not sleep: the task is not running there. */
+	if (!wait_event_killable(rp_drain_wq, !atomic_read(&rp_nr_ranges))) {
 		if (n)
 			pr_info("pooled text all freed; unloading\n");
 		return true;
