@@ -12,7 +12,6 @@
 #include <linux/sysfs.h>
 
 #include <roxpool/core.h>
-#include <roxpool/pool.h>
 
 static bool rp_enabled_flag = true;
 
@@ -54,49 +53,16 @@ bool rp_enabled(void)
 }
 
 /*
- * fault_inject: reserved for testing.  Root arms failures of the pool's
- * allocation paths ("chunk", "staging", "collapse", joined by commas, or
- * "none") to show that every load still succeeds, the fallback is counted
- * and nothing leaks.  Root only (0600); not in debugfs, which must stay
- * read-only.
+ * allow_untested: pool on a kernel series the test matrix does not cover
+ * (policy.h names the tested one).  Read once, at load; for people who
+ * accept that roxpool was never run on their kernel.
  */
-static unsigned int rp_faults;
+static bool rp_allow_untested_flag;
+module_param_named(allow_untested, rp_allow_untested_flag, bool, 0444);
+MODULE_PARM_DESC(allow_untested,
+		 "Hook module text on a kernel series outside the tested one (6.12.y); default off");
 
-static int rp_fault_set(const char *val, const struct kernel_param *kp)
+bool rp_allow_untested(void)
 {
-	unsigned int mask, old;
-	int err;
-
-	err = rp_parse_faults(val, &mask);
-	if (err)
-		return err;
-	old = xchg(&rp_faults, mask);
-	if (old != mask)
-		pr_info("fault injection: %s\n", val);
-	/* Chunks left split while collapse was refused are collapsed now. */
-	if ((old & RP_FAULT_COLLAPSE) && !(mask & RP_FAULT_COLLAPSE))
-		rp_pool_kick();
-	return 0;
-}
-
-static int rp_fault_get(char *buf, const struct kernel_param *kp)
-{
-	char names[64];
-
-	rp_format_faults(READ_ONCE(rp_faults), names, sizeof(names));
-	return sysfs_emit(buf, "%s\n", names);
-}
-
-static const struct kernel_param_ops rp_fault_ops = {
-	.set = rp_fault_set,
-	.get = rp_fault_get,
-};
-
-module_param_cb(fault_inject, &rp_fault_ops, NULL, 0600);
-MODULE_PARM_DESC(fault_inject,
-		 "Testing only: make pool steps fail (chunk,staging,collapse or none)");
-
-bool rp_fault(unsigned int fault)
-{
-	return READ_ONCE(rp_faults) & fault;
+	return rp_allow_untested_flag;
 }

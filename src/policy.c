@@ -17,8 +17,11 @@
  *
  * A kernel that already pools module text itself always wins: roxpool stands
  * down there.  Otherwise the hooks are only installed where the module loader
- * writes module text in place (6.10 up to, not including, 6.15) and where
- * module text is meant to be read-only.
+ * writes module text in place (6.10 up to, not including, 6.15), where
+ * module text is meant to be read-only, where everything the pool needs was
+ * found, and only on the kernel series the tests cover unless the user opted
+ * in.  @reason is a static string or, for a missing symbol, a string that
+ * lives as long as @facts->missing_symbol.
  *
  * Return: the mode to run in.
  */
@@ -45,6 +48,28 @@ enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
 	}
 	if (!facts->pmd_mappings) {
 		*reason = "CPU cannot map 2 MiB pages";
+		return RP_MODE_OFF;
+	}
+	if (facts->lto) {
+		*reason = "LTO kernel: callers of execmem_alloc cannot be told apart";
+		return RP_MODE_OFF;
+	}
+	if (facts->kasan_no_vmalloc) {
+		*reason = "KASAN without CONFIG_KASAN_VMALLOC is not supported";
+		return RP_MODE_OFF;
+	}
+	if (facts->missing_symbol) {
+		*reason = "kernel symbol missing (CONFIG_KALLSYMS_ALL?); see the kernel log";
+		return RP_MODE_OFF;
+	}
+	if (!facts->loader_found) {
+		*reason = "module loader's execmem_alloc call not in a known function";
+		return RP_MODE_OFF;
+	}
+	if ((facts->version >> 8) != (RP_KVER(RP_KERNEL_TESTED_VERSION,
+					      RP_KERNEL_TESTED_PATCHLEVEL, 0) >> 8) &&
+	    !facts->allow_untested) {
+		*reason = "untested kernel series (6.12.y is); allow_untested=1 pools anyway";
 		return RP_MODE_OFF;
 	}
 	*reason = "module text allocations are hooked";
@@ -152,6 +177,7 @@ static const struct {
 	{ "chunk", RP_FAULT_CHUNK },
 	{ "staging", RP_FAULT_STAGING },
 	{ "collapse", RP_FAULT_COLLAPSE },
+	{ "cpa", RP_FAULT_CPA },
 };
 
 /**

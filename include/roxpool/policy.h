@@ -20,6 +20,13 @@
 #define RP_KERNEL_NATIVE_VERSION	6
 #define RP_KERNEL_NATIVE_PATCHLEVEL	15
 
+/*
+ * The kernel series the test matrix covers (scripts/kernels.conf): hook mode
+ * is chosen there only, unless the allow_untested parameter asks for it.
+ */
+#define RP_KERNEL_TESTED_VERSION	6
+#define RP_KERNEL_TESTED_PATCHLEVEL	12
+
 #define RP_KVER(a, b, c)	(((a) << 16) + ((b) << 8) + (c))
 
 /**
@@ -43,12 +50,27 @@ enum rp_mode {
  *	break that, as upstream learned in 6.16 (47410d839fcd).
  * @pmd_mappings: the CPU maps 2 MiB pages (X86_FEATURE_PSE; not on Xen PV).
  * @native_rox: execmem_is_rox(EXECMEM_MODULE_TEXT) exists and is true.
+ * @lto: the kernel was built with LTO: functions may be inlined across
+ *	files, so the loader's call to execmem_alloc() may sit in any of them.
+ * @kasan_no_vmalloc: KASAN without KASAN_VMALLOC: a chunk's shadow is not
+ *	what KASAN expects of module space.
+ * @allow_untested: the allow_untested parameter: pool on a kernel series
+ *	outside the tested one.
+ * @missing_symbol: the first kernel symbol pooling needs that was not
+ *	found, or NULL.
+ * @loader_found: the module loader's call to execmem_alloc() was found in
+ *	a function roxpool can recognise as the caller.
  */
 struct rp_kernel_facts {
 	unsigned int version;
 	bool strict_module_rwx;
 	bool pmd_mappings;
 	bool native_rox;
+	bool lto;
+	bool kasan_no_vmalloc;
+	bool allow_untested;
+	const char *missing_symbol;
+	bool loader_found;
 };
 
 enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
@@ -57,11 +79,12 @@ const char *rp_mode_name(enum rp_mode mode);
 int rp_parse_bool(const char *s, bool *res);
 int rp_parse_release(const char *release, unsigned int *version);
 
-/* Faults a test can arm through the fault_inject parameter. */
+/* Faults a test build can arm through its fault_inject parameter. */
 #define RP_FAULT_CHUNK		0x1	/* a new chunk cannot be made */
 #define RP_FAULT_STAGING	0x2	/* no memory for staging pages */
 #define RP_FAULT_COLLAPSE	0x4	/* a split chunk is not collapsed */
-#define RP_FAULT_ALL		0x7
+#define RP_FAULT_CPA		0x8	/* a new chunk's CPA fails half way */
+#define RP_FAULT_ALL		0xf
 
 int rp_parse_faults(const char *s, unsigned int *mask);
 int rp_format_faults(unsigned int mask, char *buf, size_t size);

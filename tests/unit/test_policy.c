@@ -20,21 +20,26 @@ static void test_mode_table(void **state)
 {
 	static const struct {
 		unsigned int version;
-		bool strict, pse, native;
+		bool strict, pse, native, untested_ok;
 		enum rp_mode want;
 	} cases[] = {
-		{ RP_KVER(6, 12, 117), true, true, false, RP_MODE_HOOK },
-		{ RP_KVER(6, 10, 0), true, true, false, RP_MODE_HOOK },
-		{ RP_KVER(6, 14, 11), true, true, false, RP_MODE_HOOK },
-		{ RP_KVER(6, 9, 12), true, true, false, RP_MODE_OFF },
-		{ RP_KVER(6, 1, 192), true, true, false, RP_MODE_OFF },
-		{ RP_KVER(6, 15, 0), true, true, false, RP_MODE_OFF },
-		{ RP_KVER(7, 3, 4), true, true, true, RP_MODE_NATIVE },
-		{ RP_KVER(7, 3, 4), false, true, false, RP_MODE_OFF },
-		{ RP_KVER(6, 12, 117), false, true, false, RP_MODE_OFF },
-		{ RP_KVER(6, 12, 117), true, false, false, RP_MODE_OFF },
+		{ RP_KVER(6, 12, 117), true, true, false, false, RP_MODE_HOOK },
+		{ RP_KVER(6, 12, 0), true, true, false, false, RP_MODE_HOOK },
+		{ RP_KVER(6, 12, 255), true, true, false, false, RP_MODE_HOOK },
+		/* Outside the tested series only when asked for. */
+		{ RP_KVER(6, 10, 0), true, true, false, false, RP_MODE_OFF },
+		{ RP_KVER(6, 10, 0), true, true, false, true, RP_MODE_HOOK },
+		{ RP_KVER(6, 14, 11), true, true, false, false, RP_MODE_OFF },
+		{ RP_KVER(6, 14, 11), true, true, false, true, RP_MODE_HOOK },
+		{ RP_KVER(6, 9, 12), true, true, false, true, RP_MODE_OFF },
+		{ RP_KVER(6, 1, 192), true, true, false, true, RP_MODE_OFF },
+		{ RP_KVER(6, 15, 0), true, true, false, true, RP_MODE_OFF },
+		{ RP_KVER(7, 3, 4), true, true, true, false, RP_MODE_NATIVE },
+		{ RP_KVER(7, 3, 4), false, true, false, true, RP_MODE_OFF },
+		{ RP_KVER(6, 12, 117), false, true, false, false, RP_MODE_OFF },
+		{ RP_KVER(6, 12, 117), true, false, false, false, RP_MODE_OFF },
 		/* Native wins even on a kernel roxpool could hook. */
-		{ RP_KVER(6, 12, 117), true, true, true, RP_MODE_NATIVE },
+		{ RP_KVER(6, 12, 117), true, true, true, false, RP_MODE_NATIVE },
 	};
 	size_t i;
 
@@ -45,6 +50,8 @@ static void test_mode_table(void **state)
 			.strict_module_rwx = cases[i].strict,
 			.pmd_mappings = cases[i].pse,
 			.native_rox = cases[i].native,
+			.allow_untested = cases[i].untested_ok,
+			.loader_found = true,
 		};
 		const char *reason = NULL;
 
@@ -55,6 +62,39 @@ static void test_mode_table(void **state)
 	assert_string_equal(rp_mode_name(RP_MODE_HOOK), "hook");
 	assert_string_equal(rp_mode_name(RP_MODE_NATIVE), "native");
 	assert_string_equal(rp_mode_name(RP_MODE_OFF), "off");
+}
+
+/* Each fact that makes pooling unsafe turns hook mode off, with its reason. */
+static void test_mode_refusals(void **state)
+{
+	static const struct {
+		struct rp_kernel_facts f;
+		const char *word;
+	} cases[] = {
+		{ { .lto = true, .loader_found = true }, "LTO" },
+		{ { .kasan_no_vmalloc = true, .loader_found = true }, "KASAN_VMALLOC" },
+		{ { .missing_symbol = "text_mutex", .loader_found = true }, "KALLSYMS_ALL" },
+		{ { .loader_found = false }, "loader" },
+		{ { .loader_found = true, .version = RP_KVER(6, 13, 1) }, "allow_untested=1" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rp_kernel_facts f = cases[i].f;
+		const char *reason = NULL;
+
+		if (!f.version)
+			f.version = RP_KVER(6, 12, 117);
+		f.strict_module_rwx = true;
+		f.pmd_mappings = true;
+		assert_int_equal(rp_policy_mode(&f, &reason), RP_MODE_OFF);
+		assert_non_null(strstr(reason, cases[i].word));
+		/* Opting in to an untested series overrides none of these. */
+		f.allow_untested = true;
+		if (f.version >> 8 == RP_KVER(6, 12, 0) >> 8)
+			assert_int_equal(rp_policy_mode(&f, &reason), RP_MODE_OFF);
+	}
 }
 
 static void test_bool_accepts(void **state)
@@ -147,7 +187,9 @@ static void test_faults(void **state)
 		{ "staging\n", RP_FAULT_STAGING },
 		{ "collapse", RP_FAULT_COLLAPSE },
 		{ "chunk,collapse", RP_FAULT_CHUNK | RP_FAULT_COLLAPSE },
-		{ "collapse,staging,chunk", RP_FAULT_ALL },
+		{ "collapse,staging,chunk", RP_FAULT_ALL & ~RP_FAULT_CPA },
+		{ "cpa", RP_FAULT_CPA },
+		{ "cpa,collapse,staging,chunk", RP_FAULT_ALL },
 		{ "chunk,chunk", RP_FAULT_CHUNK },
 	};
 	static const char *const bad[] = {
@@ -179,7 +221,7 @@ static void test_faults(void **state)
 		assert_int_equal(back, m);
 	}
 	rp_format_faults(RP_FAULT_ALL, buf, sizeof(buf));
-	assert_string_equal(buf, "chunk,staging,collapse");
+	assert_string_equal(buf, "chunk,staging,collapse,cpa");
 	rp_format_faults(RP_FAULT_ALL, buf, 8);
 	assert_string_equal(buf, "chunk,s");
 }
@@ -265,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_bool_rejects),
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_mode_refusals),
 		cmocka_unit_test(test_dkms_range),
 		cmocka_unit_test(test_dkms_version),
 	};
