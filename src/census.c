@@ -4,8 +4,10 @@
  *
  * For every loaded module, how many 4 KiB and how many 2 MiB translations
  * map its text: the iTLB entries it needs.  For the whole module area, how
- * many pages are mapped writable and executable (must be none).  It needs no
- * hook, so it reports on every kernel, the kernel's own ROX cache included.
+ * many pages are mapped writable and executable (must be none), and how many
+ * of roxpool's chunks can be written through their direct-map alias (must be
+ * none: the module area scan cannot see that).  It needs no hook, so it
+ * reports on every kernel, the kernel's own ROX cache included.
  */
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -108,15 +110,26 @@ static unsigned long rp_census_wx(unsigned long *exec_4k,
 
 #define RP_CENSUS_CHUNKS	64
 
-static bool rp_in_chunks(const unsigned long *chunks, unsigned int n,
+static bool rp_in_chunks(const struct rp_chunk_info *chunks, unsigned int n,
 			 unsigned long addr)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (addr >= chunks[i] && addr < chunks[i] + PMD_SIZE)
+		if (addr >= chunks[i].addr && addr < chunks[i].addr + PMD_SIZE)
 			return true;
 	return false;
+}
+
+/* Chunks whose memory is writable through the direct map (must be none). */
+static unsigned int rp_census_alias_writable(const struct rp_chunk_info *chunks,
+					     unsigned int n)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		bad += rp_pgt_alias_writable(chunks[i].pfn);
+	return bad;
 }
 
 /**
@@ -132,7 +145,7 @@ void rp_census_show(struct seq_file *m)
 	struct list_head *mods = (void *)rp_ksym_addr(RP_KSYM_MODULES);
 	struct mm_struct *mm = (void *)rp_ksym_addr(RP_KSYM_INIT_MM);
 	unsigned long exec_4k = 0, exec_2m = 0, wx;
-	unsigned long chunks[RP_CENSUS_CHUNKS];
+	struct rp_chunk_info *chunks;
 	struct rp_census *c;
 	struct module *mod;
 	unsigned int nchunks;
@@ -142,8 +155,12 @@ void rp_census_show(struct seq_file *m)
 		return;
 	}
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
+	chunks = kcalloc(RP_CENSUS_CHUNKS, sizeof(*chunks), GFP_KERNEL);
+	if (!c || !chunks) {
+		kfree(c);
+		kfree(chunks);
 		return;
+	}
 
 	nchunks = rp_pool_chunks(chunks, RP_CENSUS_CHUNKS);
 	seq_puts(m, "# module core_text init_text pooled tlb_4k tlb_2m\n");
@@ -190,5 +207,8 @@ void rp_census_show(struct seq_file *m)
 	seq_printf(m, "area_exec_4k: %lu\n", exec_4k);
 	seq_printf(m, "area_exec_2m: %lu\n", exec_2m);
 	seq_printf(m, "wx_pages: %lu\n", wx);
+	seq_printf(m, "chunk_alias_writable: %u\n",
+		   rp_census_alias_writable(chunks, nchunks));
+	kfree(chunks);
 	kfree(c);
 }

@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 
 #include <roxpool/ksym.h>
+#include <roxpool/testing.h>
 
 DEFINE_STATIC_CALL_NULL(rp_kallsyms_lookup_name, kallsyms_lookup_name);
 DEFINE_STATIC_CALL_NULL(rp_kallsyms_lookup_size_offset,
@@ -30,6 +31,7 @@ DEFINE_STATIC_CALL_NULL(rp_flush_tlb_kernel_range,
 			rp_proto_flush_tlb_kernel_range);
 DEFINE_STATIC_CALL_NULL(rp_text_poke_copy, text_poke_copy);
 DEFINE_STATIC_CALL_NULL(rp_text_poke_set, text_poke_set);
+DEFINE_STATIC_CALL_NULL(rp_find_vm_area, find_vm_area);
 
 /**
  * enum rp_ksym_need - when a missing symbol is an error
@@ -94,6 +96,7 @@ static struct rp_ksym rp_ksyms[RP_KSYM_NR] = {
 		RP_NEED_POOL),
 	RP_KSYM(RP_KSYM_TEXT_POKE_COPY, text_poke_copy, RP_NEED_POOL),
 	RP_KSYM(RP_KSYM_TEXT_POKE_SET, text_poke_set, RP_NEED_POOL),
+	RP_KSYM(RP_KSYM_FIND_VM_AREA, find_vm_area, RP_NEED_POOL),
 	RP_KDATA(RP_KSYM_INIT_MM, init_mm),
 	RP_KDATA(RP_KSYM_PGD_LOCK, pgd_lock),
 	RP_KDATA(RP_KSYM_CPA_LOCK, cpa_lock),
@@ -184,7 +187,7 @@ int rp_ksym_init(void)
 	for (i = 0; i < RP_KSYM_NR; i++) {
 		struct rp_ksym *k = &rp_ksyms[i];
 
-		k->addr = static_call(rp_kallsyms_lookup_name)(k->name);
+		k->addr = rp_ksym_lookup(k->name);
 		if (!k->addr) {
 			if (k->need != RP_NEED_ALWAYS)
 				continue;
@@ -205,21 +208,22 @@ int rp_ksym_init(void)
 }
 
 /**
- * rp_ksym_pool_ready() - is everything needed for pooling there?
+ * rp_ksym_pool_missing() - is everything needed for pooling there?
  *
- * Return: 0, or -ENOENT after naming the first missing symbol.
+ * Return: NULL, or the name of the first missing symbol (also logged).
  */
-int rp_ksym_pool_ready(void)
+const char *rp_ksym_pool_missing(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < RP_KSYM_NR; i++) {
 		if (rp_ksyms[i].need == RP_NEED_POOL && !rp_ksyms[i].addr) {
-			pr_err("cannot find kernel symbol %s\n", rp_ksyms[i].name);
-			return -ENOENT;
+			pr_warn("cannot find kernel symbol %s: not pooling\n",
+				rp_ksyms[i].name);
+			return rp_ksyms[i].name;
 		}
 	}
-	return 0;
+	return NULL;
 }
 
 unsigned long rp_ksym_addr(enum rp_ksym_id id)
@@ -241,10 +245,14 @@ const char *rp_ksym_name(enum rp_ksym_id id)
  * rp_ksym_lookup() - address of any kernel symbol, 0 if there is none
  * @name: kallsyms name
  *
+ * A test build can pretend a symbol is missing (testing.h).
+ *
  * Return: the address; only for comparisons, never to be called.
  */
 unsigned long rp_ksym_lookup(const char *name)
 {
+	if (rp_test_hidden(name))
+		return 0;
 	return static_call(rp_kallsyms_lookup_name)(name);
 }
 
@@ -267,6 +275,41 @@ bool rp_ksym_extent(const char *name, unsigned long *start, unsigned long *end)
 	*start = addr - off;
 	*end = *start + size;
 	return true;
+}
+
+/**
+ * rp_ksym_calls() - does a kernel function call another one directly?
+ * @start: first byte of the caller
+ * @end: one past its last byte
+ * @target: the callee
+ *
+ * Looks for a CALL or JMP rel32 whose destination is @target or, with
+ * call-depth tracking, the accounting thunk in the 16 bytes of padding just
+ * before it.  A byte scan, not a disassembly: a false match needs the exact
+ * 32-bit displacement to appear by chance, which the callers accept.
+ *
+ * Return: the offset of the first such instruction in the caller, or -1.
+ */
+long rp_ksym_calls(unsigned long start, unsigned long end,
+		   unsigned long target)
+{
+	unsigned long addr;
+	u8 insn[5];
+	s32 rel;
+
+	for (addr = start; addr + sizeof(insn) <= end; addr++) {
+		unsigned long dest;
+
+		if (copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)))
+			return -1;
+		if (insn[0] != 0xe8 && insn[0] != 0xe9)
+			continue;
+		memcpy(&rel, &insn[1], sizeof(rel));
+		dest = addr + sizeof(insn) + rel;
+		if (dest <= target && dest + 16 >= target)
+			return addr - start;
+	}
+	return -1;
 }
 
 /*

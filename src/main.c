@@ -5,8 +5,9 @@
  *
  * Load: resolve the kernel functions roxpool needs, decide the mode from the
  * running kernel (policy.c), hook execmem in "hook" mode, publish statistics.
- * Unload: wait until no pooled text is left (only "rmmod -f" finds some),
- * remove every hook and wait until no task runs roxpool code.
+ * Unload: close the pool and wait, uninterruptibly, until no pooled text is
+ * left (only "rmmod -f" finds some), remove every hook and wait until no
+ * task runs roxpool code.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +20,7 @@
 #include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
 #include <roxpool/pool.h>
+#include <roxpool/testing.h>
 
 static enum rp_mode rp_current_mode = RP_MODE_OFF;
 static const char *rp_current_reason = "not initialised";
@@ -45,6 +47,10 @@ static int __init roxpool_init(void)
 	struct rp_kernel_facts facts = {
 		.strict_module_rwx = IS_ENABLED(CONFIG_STRICT_MODULE_RWX),
 		.pmd_mappings = boot_cpu_has(X86_FEATURE_PSE),
+		.lto = IS_ENABLED(CONFIG_LTO),
+		.kasan_no_vmalloc = IS_ENABLED(CONFIG_KASAN) &&
+				    !IS_ENABLED(CONFIG_KASAN_VMALLOC),
+		.allow_untested = rp_allow_untested(),
 	};
 	enum rp_mode mode;
 	int err;
@@ -60,15 +66,16 @@ static int __init roxpool_init(void)
 		       init_utsname()->release);
 		return -EINVAL;
 	}
+	facts.missing_symbol = rp_ksym_pool_missing();
+	facts.loader_found = !facts.missing_symbol && rp_callers_init();
 	mode = rp_policy_mode(&facts, &rp_current_reason);
 	if (mode == RP_MODE_HOOK) {
-		err = rp_ksym_pool_ready();
-		if (!err)
-			err = rp_callers_init();
-		if (!err)
-			err = rp_hooks_install();
+		/* The pool opens only once every hook is in. */
+		err = rp_hooks_install();
 		if (err)
 			return err;
+		rp_test_delay(RP_DELAY_HOOK_INSTALL);
+		rp_pool_start();
 	}
 	rp_current_mode = mode;
 	rp_debugfs_init();
@@ -78,13 +85,17 @@ static int __init roxpool_init(void)
 
 static void __exit roxpool_exit(void)
 {
-	/* rmmod -f: the hooks must outlive every pooled module. */
-	if (rp_current_mode == RP_MODE_HOOK && !rp_pool_drain())
-		pr_crit("forced unload interrupted with pooled text live; its chunks stay mapped and its frees will go astray\n");
-	rp_debugfs_exit();
+	/*
+	 * Close the pool and wait until no pooled text is left: only
+	 * "rmmod -f" gets here with some, and then the hooks must outlive it.
+	 */
 	if (rp_current_mode == RP_MODE_HOOK)
+		rp_pool_drain();
+	rp_debugfs_exit();
+	if (rp_current_mode == RP_MODE_HOOK) {
 		rp_hooks_remove();
-	rp_pool_exit();
+		rp_pool_exit();
+	}
 	rp_track_exit();
 	pr_info("unloaded\n");
 }

@@ -11,13 +11,17 @@
  *
  * Locking, as x86 CPA does it (arch/x86/mm/pat/set_memory.c): cpa_lock
  * around every change, pgd_lock inside it around PMD changes, TLB flushes
- * before cpa_lock is dropped.  Freeing a PTE table after a collapse also
- * needs every lockless walker gone: text_poke() walks module text with
- * text_mutex held, ptdump with init_mm's mmap lock, so the collapse holds
- * both (lock order: text_mutex, init_mm mmap lock, pool mutex, cpa_lock,
- * pgd_lock).
+ * before cpa_lock is dropped.  Lockless walkers need more: text_poke() finds
+ * the page behind module text with vmalloc_to_page() under text_mutex, and
+ * that C function may read a PMD more than once, so a split (leaf to table)
+ * or a collapse (table to leaf) under it could hand it the page-table page
+ * instead of the text.  Both therefore run under text_mutex; a collapse,
+ * which frees the PTE table, also under init_mm's mmap lock (ptdump).  The
+ * order is in pool.c, next to the pool mutex.  The PMD is re-read under the
+ * locks each time rather than trusted from the chunk's bookkeeping.
  */
 #include <linux/mm.h>
+#include <linux/lockdep.h>
 #include <linux/mmap_lock.h>
 #include <asm/tlbflush.h>
 
@@ -39,18 +43,18 @@ static spinlock_t *rp_pgd_lock(void)
 	return (spinlock_t *)rp_ksym_addr(RP_KSYM_PGD_LOCK);
 }
 
+static struct mutex *rp_text_mutex(void)
+{
+	return (struct mutex *)rp_ksym_addr(RP_KSYM_TEXT_MUTEX);
+}
+
 static void rp_flush(unsigned long start, unsigned long end)
 {
 	static_call(rp_flush_tlb_kernel_range)(start, end);
 }
 
-/**
- * rp_pgt_pmd() - the PMD entry that maps a kernel address
- * @addr: address in module space
- *
- * Return: the entry, or NULL if a level above has none or is a leaf.
- */
-pmd_t *rp_pgt_pmd(unsigned long addr)
+/* The PMD entry that maps @addr; NULL if a level above has none or is a leaf. */
+static pmd_t *rp_pgt_pmd(unsigned long addr)
 {
 	pgd_t *pgd = pgd_offset(rp_init_mm(), addr);
 	p4d_t *p4d;
@@ -68,13 +72,13 @@ pmd_t *rp_pgt_pmd(unsigned long addr)
 }
 
 /**
- * rp_pgt_leaf_is_rox() - is a chunk mapped by one read-only+executable leaf?
+ * rp_pgt_leaf() - is a chunk mapped by one PMD leaf?
  * @addr: the chunk
- * @leaf: set to the PMD entry when it is a leaf, whatever its protection
+ * @leaf: set to the PMD entry when it is a present leaf
  *
- * Return: true for a present PMD leaf, not writable, executable.
+ * Return: true for a present 2 MiB mapping.
  */
-bool rp_pgt_leaf_is_rox(unsigned long addr, pmd_t *leaf)
+bool rp_pgt_leaf(unsigned long addr, pmd_t *leaf)
 {
 	pmd_t *pmd = rp_pgt_pmd(addr);
 	pmd_t v;
@@ -85,24 +89,49 @@ bool rp_pgt_leaf_is_rox(unsigned long addr, pmd_t *leaf)
 	if (!pmd_present(v) || !pmd_leaf(v))
 		return false;
 	*leaf = v;
-	return !(pmd_flags(v) & _PAGE_RW) && !(pmd_flags(v) & _PAGE_NX);
+	return true;
 }
 
 /**
- * rp_pgt_is_leaf() - is an address mapped by a PMD leaf?
- * @addr: address in module space
+ * rp_pgt_leaf_is_rox() - is a chunk mapped by one read-only+executable leaf?
+ * @addr: the chunk
+ * @leaf: set to the PMD entry when it is a leaf, whatever its protection
  *
- * Return: true for a present 2 MiB mapping.
+ * Return: true for a present PMD leaf, not writable, executable.
  */
-bool rp_pgt_is_leaf(unsigned long addr)
+bool rp_pgt_leaf_is_rox(unsigned long addr, pmd_t *leaf)
 {
-	pmd_t *pmd = rp_pgt_pmd(addr);
-	pmd_t v;
+	return rp_pgt_leaf(addr, leaf) &&
+	       !(pmd_flags(*leaf) & (_PAGE_RW | _PAGE_NX));
+}
 
-	if (!pmd)
-		return false;
-	v = READ_ONCE(*pmd);
-	return pmd_present(v) && pmd_leaf(v);
+/**
+ * rp_pgt_alias_writable() - can a chunk's memory be written through the
+ * direct map?
+ * @pfn: the chunk's first page frame
+ *
+ * Looks at every page of the alias, whatever page size maps it.
+ *
+ * Return: true if any page of the 2 MiB block is mapped writable there.
+ */
+bool rp_pgt_alias_writable(unsigned long pfn)
+{
+	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn);
+	unsigned long end = addr + PMD_SIZE;
+
+	while (addr < end) {
+		unsigned long size = PAGE_SIZE;
+		unsigned int level;
+		pte_t *pte = lookup_address(addr, &level);
+
+		if (pte && pte_present(*pte)) {
+			if (pte_flags(*pte) & _PAGE_RW)
+				return true;
+			size = page_level_size(level);
+		}
+		addr = (addr & ~(size - 1)) + size;
+	}
+	return false;
 }
 
 /* The protection of each 4 KiB page of a whole chunk. */
@@ -116,9 +145,10 @@ static pgprot_t rp_chunk_pte_prot(const struct rp_chunk *c)
  * @c: the chunk, whole
  *
  * The table maps the same pages with the same protection, so nothing that
- * runs from the chunk notices.  Called with the pool mutex held.
+ * runs from the chunk notices.  Called with text_mutex and the pool mutex
+ * held.
  *
- * Return: 0, or -ENOMEM (the chunk stays whole).
+ * Return: 0, or -ENOMEM or -EBUSY (the chunk stays whole).
  */
 int rp_pgt_split(struct rp_chunk *c)
 {
@@ -128,6 +158,7 @@ int rp_pgt_split(struct rp_chunk *c)
 	pte_t *ptes;
 	unsigned int i;
 
+	lockdep_assert_held(rp_text_mutex());
 	if (WARN_ON_ONCE(c->ptes || !pmd))
 		return -EINVAL;
 	ptes = (pte_t *)get_zeroed_page(GFP_KERNEL);
@@ -138,6 +169,15 @@ int rp_pgt_split(struct rp_chunk *c)
 
 	spin_lock(rp_cpa_lock());
 	spin_lock(rp_pgd_lock());
+	/* Only the leaf roxpool made: anything else is not roxpool's to touch. */
+	if (WARN_ONCE(pmd_val(READ_ONCE(*pmd)) != pmd_val(c->leaf),
+		      "roxpool: chunk at %p: its PMD changed behind roxpool\n",
+		      (void *)c->addr)) {
+		spin_unlock(rp_pgd_lock());
+		spin_unlock(rp_cpa_lock());
+		free_page((unsigned long)ptes);
+		return -EBUSY;
+	}
 	set_pmd(pmd, __pmd(__pa(ptes) | _KERNPG_TABLE));
 	spin_unlock(rp_pgd_lock());
 	/* A page's translation changes size: flush before anyone relies on it. */
@@ -209,13 +249,17 @@ bool rp_pgt_collapse(struct rp_chunk *c)
 	pte_t *ptes = c->ptes;
 	unsigned int i;
 
+	lockdep_assert_held(rp_text_mutex());
 	if (WARN_ON_ONCE(!ptes || c->staged || !pmd))
 		return false;
-	for (i = 0; i < PTRS_PER_PTE; i++)
-		if (pte_val(READ_ONCE(ptes[i])) != pte_val(pfn_pte(pfn + i, prot)))
-			return false;
 
 	spin_lock(rp_cpa_lock());
+	/* Still roxpool's table, and every entry what a collapse may cover. */
+	if (pmd_val(READ_ONCE(*pmd)) != pmd_val(__pmd(__pa(ptes) | _KERNPG_TABLE)))
+		goto keep;
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		if (pte_val(READ_ONCE(ptes[i])) != pte_val(pfn_pte(pfn + i, prot)))
+			goto keep;
 	spin_lock(rp_pgd_lock());
 	set_pmd(pmd, c->leaf);
 	spin_unlock(rp_pgd_lock());
@@ -225,21 +269,40 @@ bool rp_pgt_collapse(struct rp_chunk *c)
 	c->ptes = NULL;
 	free_page((unsigned long)ptes);
 	return true;
+keep:
+	spin_unlock(rp_cpa_lock());
+	return false;
 }
 
 /**
- * rp_pgt_lock_walkers() - keep lockless page-table walkers out
+ * rp_pgt_lock_text() - keep text_poke() off the chunks' PMDs
  *
- * Before a PTE table is freed.  Pairs with rp_pgt_unlock_walkers().
+ * Before a chunk may be split.  Pairs with rp_pgt_unlock_text().
+ */
+void rp_pgt_lock_text(void)
+{
+	mutex_lock(rp_text_mutex());
+}
+
+void rp_pgt_unlock_text(void)
+{
+	mutex_unlock(rp_text_mutex());
+}
+
+/**
+ * rp_pgt_lock_walkers() - keep every lockless page-table walker out
+ *
+ * Before a chunk may be collapsed and its PTE table freed.  Pairs with
+ * rp_pgt_unlock_walkers().
  */
 void rp_pgt_lock_walkers(void)
 {
-	mutex_lock((struct mutex *)rp_ksym_addr(RP_KSYM_TEXT_MUTEX));
+	rp_pgt_lock_text();
 	mmap_write_lock(rp_init_mm());
 }
 
 void rp_pgt_unlock_walkers(void)
 {
 	mmap_write_unlock(rp_init_mm());
-	mutex_unlock((struct mutex *)rp_ksym_addr(RP_KSYM_TEXT_MUTEX));
+	rp_pgt_unlock_text();
 }

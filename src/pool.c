@@ -21,14 +21,24 @@
  *          clears it in the map.  Deferred because execmem_free() callers
  *          may hold text_mutex, which text_poke_set() takes.
  *
- * Each range holds a reference on roxpool: while any pooled text exists the
- * hooks that know how to free it must stay.  A forced unload ignores that
- * reference, so unload first closes the pool and waits for it to drain (see
- * rp_pool_drain()).  Empty chunks are given back to the page allocator after
- * a delay; one is kept as a spare.
+ * The pool is open only while all three hooks are in (rp_pool_start() after
+ * they are installed, rp_pool_drain() before any is removed).  Each range
+ * holds a reference on roxpool, taken under the pool mutex before the range
+ * is published: while any pooled text exists the hooks that know how to free
+ * it must stay, and a plain rmmod is refused.  A forced unload ignores that
+ * reference, so unload first closes the pool and waits, uninterruptibly, for
+ * it to drain.  Empty chunks are given back to the page allocator after a
+ * delay; one is kept as a spare.
  *
- * Locking: rp_pool_mutex protects the chunk list, the maps and the ranges.
- * It is never held while text_mutex is taken (see pgtable.c for the order).
+ * Placement is randomised like the kernel's module area (module KASLR): a
+ * new chunk goes to a random free 2 MiB slot of the module area, and its
+ * first range to a random page offset in it.
+ *
+ * Locking: rp_pool_mutex protects the chunk list, the maps, the ranges and
+ * rp_pool_open.  Lock order (held under module_mutex when called from
+ * complete_formation()): text_mutex, init_mm's mmap lock, rp_pool_mutex,
+ * cpa_lock, pgd_lock.  text_mutex is taken before rp_pool_mutex whenever a
+ * chunk may be split or collapsed (pgtable.c says why); never the other way.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,6 +46,7 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
@@ -45,10 +56,17 @@
 #include <roxpool/core.h>
 #include <roxpool/ksym.h>
 #include <roxpool/pool.h>
+#include <roxpool/testing.h>
 #include <roxpool/trace.h>
 
 #define RP_CHUNK_RELEASE_DELAY	(5 * HZ)
 #define RP_MAX_CHUNKS		((MODULES_END - MODULES_VADDR) / PMD_SIZE)
+/* How often a forced unload names the modules it still waits for. */
+#define RP_DRAIN_REPORT		(10 * HZ)
+/* Random 2 MiB slots tried for a new chunk before taking the lowest free. */
+#define RP_SLOT_TRIES		8
+/* A new chunk's first range starts at a random page below this. */
+#define RP_FIRST_OFFSET_PAGES	64
 
 /**
  * enum rp_range_state - where a range is in its life (see the top)
@@ -93,9 +111,10 @@ static atomic64_t rp_fallbacks[RP_FB_NR];
 static u64 rp_allocs, rp_frees, rp_finalized, rp_bytes_copied;
 static u64 rp_stage_ns, rp_finalize_ns;
 static u64 rp_chunks_created, rp_chunks_released, rp_chunk_failures;
+static u64 rp_chunks_leaked;
 static atomic64_t rp_collapse_refused;
-/* Set once at unload, under rp_pool_mutex: no new range after that. */
-static bool rp_pool_closed;
+/* New ranges may be handed out: all hooks are in and unload has not begun. */
+static bool rp_pool_open;
 /* Ranges not yet given back: read without the mutex by rp_pool_drain(). */
 static atomic_t rp_nr_ranges = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(rp_drain_wq);
@@ -147,24 +166,65 @@ static struct page **rp_alloc_pages(unsigned int n)
 	return pages;
 }
 
-/* Give a chunk's memory back; its pages may be anything but executable. */
-static void rp_chunk_destroy(unsigned long addr)
+/*
+ * Give a chunk's memory back; its pages may be anything but executable.  If
+ * CPA cannot make them writable and non-executable again, they must not
+ * reach the page allocator: the chunk is left in place, mapped, and counted.
+ */
+static bool rp_chunk_destroy(unsigned long addr)
 {
+	struct vm_struct *vm = static_call(rp_find_vm_area)((void *)addr);
+
+	/* vfree() would reset such an area's alias 4 KiB at a time. */
+	if (vm && WARN_ONCE(vm->flags & VM_FLUSH_RESET_PERMS,
+			    "roxpool: chunk at %p flagged for a permission reset\n",
+			    (void *)addr))
+		vm->flags &= ~VM_FLUSH_RESET_PERMS;
 	/* NX first: CPA refuses to make executable memory writable. */
-	static_call(rp_set_memory_nx)(addr, PTRS_PER_PMD);
-	static_call(rp_set_memory_rw)(addr, PTRS_PER_PMD);
+	if (static_call(rp_set_memory_nx)(addr, PTRS_PER_PMD) ||
+	    static_call(rp_set_memory_rw)(addr, PTRS_PER_PMD)) {
+		pr_err("cannot make the chunk at %p writable again; left in place\n",
+		       (void *)addr);
+		rp_chunks_leaked++;
+		return false;
+	}
 	/* vfree() tells kmemleak; the chunk was allocated without telling it. */
 	kmemleak_alloc((void *)addr, PMD_SIZE, 0, GFP_KERNEL);
 	vfree((void *)addr);
+	return true;
 }
 
-static void *rp_vmalloc_chunk(void)
+static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end)
 {
 	return static_call(rp___vmalloc_node_range_noprof)
-		(PMD_SIZE, PMD_SIZE, MODULES_VADDR, MODULES_END,
+		(PMD_SIZE, PMD_SIZE, start, end,
 		 GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL,
 		 VM_ALLOW_HUGE_VMAP | VM_DEFER_KMEMLEAK, numa_node_id(),
 		 __builtin_return_address(0));
+}
+
+/*
+ * 2 MiB of module space at a random free slot, as unpredictable as the
+ * kernel's own per-boot module area offset and more: redrawn per chunk.  A
+ * slot's area also holds vmalloc's guard page, which spills into the next
+ * slot.  A crowded module area falls back to the lowest free slot.
+ */
+static void *rp_vmalloc_chunk(void)
+{
+	unsigned long base = ALIGN(MODULES_VADDR, PMD_SIZE);
+	unsigned long slots = (MODULES_END - base) / PMD_SIZE - 1;
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < RP_SLOT_TRIES; i++) {
+		unsigned long start = base +
+			(unsigned long)get_random_u32_below(slots) * PMD_SIZE;
+
+		p = rp_vmalloc_chunk_in(start, start + PMD_SIZE + PAGE_SIZE);
+		if (p)
+			return p;
+	}
+	return rp_vmalloc_chunk_in(MODULES_VADDR, MODULES_END);
 }
 
 /*
@@ -173,11 +233,16 @@ static void *rp_vmalloc_chunk(void)
  * PMD leaf, filled with INT3 while still writable, then made ROX together
  * with its alias.  Allocated on an explicit node: 6.12's vmalloc divides a
  * NUMA_NO_NODE huge request by the number of nodes and would map 4 KiB pages.
+ * Used only once CPA reported success and both the leaf and every page of
+ * the alias are seen read-only: a writable alias would make the text
+ * writable behind the census's back.
  */
 static struct rp_chunk *rp_chunk_create(void)
 {
 	struct rp_chunk *c, *pos;
+	unsigned long addr;
 	void *p;
+	int err;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
@@ -185,20 +250,25 @@ static struct rp_chunk *rp_chunk_create(void)
 	p = rp_fault(RP_FAULT_CHUNK) ? NULL : rp_vmalloc_chunk();
 	if (!p)
 		goto fail;
-	if (!rp_pgt_is_leaf((unsigned long)p)) {
+	addr = (unsigned long)p;
+	if (!rp_pgt_leaf(addr, &c->leaf)) {
 		pr_warn_once("chunk at %p is not mapped by a PMD leaf; not pooling\n", p);
 		kmemleak_alloc(p, PMD_SIZE, 0, GFP_KERNEL);
 		vfree(p);
 		goto fail;
 	}
 	memset(p, INT3_INSN_OPCODE, PMD_SIZE);
-	static_call(rp_set_memory_rox)((unsigned long)p, PTRS_PER_PMD);
-	if (!rp_pgt_leaf_is_rox((unsigned long)p, &c->leaf)) {
-		pr_warn_once("chunk at %p did not stay one ROX PMD leaf; not pooling\n", p);
-		rp_chunk_destroy((unsigned long)p);
+	err = static_call(rp_set_memory_rox)(addr, PTRS_PER_PMD);
+	if (!err)
+		err = rp_test_cpa_fault(addr, pmd_pfn(c->leaf));
+	if (err || !rp_pgt_leaf_is_rox(addr, &c->leaf) ||
+	    rp_pgt_alias_writable(pmd_pfn(c->leaf))) {
+		pr_warn("chunk at %p: CPA %d, or its leaf or direct-map alias not read-only; not pooling\n",
+			p, err);
+		rp_chunk_destroy(addr);
 		goto fail;
 	}
-	c->addr = (unsigned long)p;
+	c->addr = addr;
 	/* Keep the list sorted by address: placement prefers low chunks. */
 	list_for_each_entry(pos, &rp_chunks, node)
 		if (pos->addr > c->addr)
@@ -233,7 +303,9 @@ static struct rp_chunk *rp_place(unsigned int npages, unsigned int *first)
 	if (nr == ARRAY_SIZE(maps) || nr >= RP_MAX_CHUNKS)
 		return NULL;
 	c = rp_chunk_create();
-	*first = 0;
+	/* Module KASLR inside the chunk, too. */
+	*first = get_random_u32_below(min_t(unsigned int, RP_FIRST_OFFSET_PAGES,
+					    RP_CHUNK_PAGES - npages + 1));
 	return c;
 }
 
@@ -276,15 +348,25 @@ void *rp_pool_alloc(size_t size)
 		return NULL;
 	}
 
+	/* A split changes a PMD that text_poke() may be walking. */
+	rp_pgt_lock_text();
 	mutex_lock(&rp_pool_mutex);
-	if (rp_pool_closed) {
+	/*
+	 * The range's reference on roxpool is taken before it is published:
+	 * once roxpool is going (rmmod passed its refcount check) no range
+	 * can appear any more.
+	 */
+	if (!rp_pool_open || !try_module_get(THIS_MODULE)) {
 		mutex_unlock(&rp_pool_mutex);
+		rp_pgt_unlock_text();
 		rp_fallback(RP_FB_DISABLED);
 		goto fail;
 	}
 	c = rp_place(npages, &first);
 	if (!c) {
+		module_put(THIS_MODULE);
 		mutex_unlock(&rp_pool_mutex);
+		rp_pgt_unlock_text();
 		rp_fallback(RP_FB_CHUNK);
 		goto fail;
 	}
@@ -292,7 +374,9 @@ void *rp_pool_alloc(size_t size)
 		/* A new chunk left empty goes back with the release work. */
 		if (!rp_map_used(&c->map))
 			c->empty_since = jiffies;
+		module_put(THIS_MODULE);
 		mutex_unlock(&rp_pool_mutex);
+		rp_pgt_unlock_text();
 		rp_fallback(RP_FB_STAGING);
 		schedule_delayed_work(&rp_release_work, RP_CHUNK_RELEASE_DELAY);
 		goto fail;
@@ -309,11 +393,12 @@ void *rp_pool_alloc(size_t size)
 	rp_allocs++;
 	rp_stage_ns += ktime_get_ns() - t0;
 	mutex_unlock(&rp_pool_mutex);
+	rp_pgt_unlock_text();
 
 	/* The loader marks its allocation not-leaked: give kmemleak an object. */
 	kmemleak_alloc((void *)r->addr, (size_t)npages << PAGE_SHIFT, 0,
 		       GFP_KERNEL);
-	__module_get(THIS_MODULE);
+	rp_test_delay(RP_DELAY_ALLOC);
 	pr_debug("staged %u pages at %p\n", npages, (void *)r->addr);
 	trace_roxpool_alloc(r->addr, (unsigned long)npages << PAGE_SHIFT, c->addr);
 	return (void *)r->addr;
@@ -419,8 +504,20 @@ static void rp_copy_in(unsigned long addr, struct page **pages,
 					       PAGE_SIZE);
 }
 
-/* Finalize one staged range; false if @base is not a staged pool range. */
-static bool rp_finalize_range(void *base, const char *owner, bool init)
+/**
+ * rp_pool_finalize() - make one staged range of a module live
+ * @base: the module text's address, pooled or not
+ * @owner: the module's name
+ * @init: it is the module's init text
+ *
+ * Called in place of module_enable_text_rox(), for each text of the module,
+ * fully formed.  Sleeps; takes text_mutex.  Chunks are collapsed afterwards
+ * by rp_pool_collapse().
+ *
+ * Return: false if @base is not a staged pool range (the caller then makes
+ * that text read-only+executable the kernel's way).
+ */
+bool rp_pool_finalize(void *base, const char *owner, bool init)
 {
 	unsigned long addr = (unsigned long)base;
 	u64 t0 = ktime_get_ns();
@@ -462,35 +559,14 @@ static bool rp_finalize_range(void *base, const char *owner, bool init)
 }
 
 /**
- * rp_pool_finalize() - make a module's pooled text live
- * @mod: the module, fully formed, about to have its text made ROX
+ * rp_pool_collapse() - map every split chunk with no staged range by its
+ * PMD leaf again
  *
- * Called in place of module_enable_text_rox().  Sleeps; takes text_mutex.
- *
- * Return: true if some text of @mod is not pooled, so the kernel's own
- * module_enable_text_rox() must still run (for pooled text it then finds
- * read-only+executable memory and changes nothing).
+ * Takes text_mutex: the caller must hold neither it nor the pool mutex.
  */
-bool rp_pool_finalize(const struct module *mod)
+void rp_pool_collapse(void)
 {
-	static const enum mod_mem_type types[] = { MOD_TEXT, MOD_INIT_TEXT };
-	bool pooled = false, unpooled = false;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		const struct module_memory *mem = &mod->mem[types[i]];
-
-		if (!mem->base || !mem->size)
-			continue;
-		if (rp_finalize_range(mem->base, mod->name,
-				      types[i] == MOD_INIT_TEXT))
-			pooled = true;
-		else
-			unpooled = true;
-	}
-	if (pooled)
-		rp_collapse_chunks(false);
-	return unpooled;
+	rp_collapse_chunks(false);
 }
 
 /* Free work: refill every freed range with INT3 and give it back. */
@@ -563,11 +639,36 @@ static void rp_release_work_fn(struct work_struct *work)
 	}
 	mutex_unlock(&rp_pool_mutex);
 	list_for_each_entry_safe(c, tmp, &release, node) {
-		rp_chunk_destroy(c->addr);
+		if (!rp_chunk_destroy(c->addr)) {
+			mutex_lock(&rp_pool_mutex);
+			rp_chunks_released--;
+			mutex_unlock(&rp_pool_mutex);
+		}
 		kfree(c);
 	}
 	if (again)
 		schedule_delayed_work(&rp_release_work, RP_CHUNK_RELEASE_DELAY);
+}
+
+/* Name the modules whose pooled text is still there; the mutex is held. */
+static void rp_pool_name_waited_for(void)
+{
+	struct rp_range *r;
+
+	list_for_each_entry(r, &rp_ranges, node)
+		pr_warn("  %s %s text, %u pages\n",
+			r->owner[0] ? r->owner : "(loading)",
+			r->init ? "init" : "core", r->npages);
+}
+
+/**
+ * rp_pool_start() - open the pool; every hook is in place
+ */
+void rp_pool_start(void)
+{
+	mutex_lock(&rp_pool_mutex);
+	rp_pool_open = true;
+	mutex_unlock(&rp_pool_mutex);
 }
 
 /**
@@ -575,44 +676,46 @@ static void rp_release_work_fn(struct work_struct *work)
  *
  * Called first at unload, with the hooks still in place.  A plain rmmod
  * gets here only with an empty pool (every range holds a reference on
- * roxpool), but "rmmod -f" does not look at references: it gets here while
- * pooled modules are still loaded.  Their text must not outlive the hooks
- * that free it (the kernel would hand an address inside a chunk to vfree()),
- * so wait, killably, until those modules are unloaded.  New text goes to
- * the kernel from now on.
- *
- * Return: true once the pool is empty; false if the wait was killed with
- * pooled text still live.
+ * roxpool, taken before the range was published), but "rmmod -f" does not
+ * look at references: it gets here while pooled modules are still loaded.
+ * Their text must not outlive the hooks that free it (the kernel would hand
+ * an address inside a chunk to vfree() and free the whole chunk under its
+ * neighbours), so wait until those modules are unloaded, naming them every
+ * RP_DRAIN_REPORT.  The wait cannot be interrupted, not even by SIGKILL: an
+ * unload that gave up here would have to leave with the hooks.  It is an
+ * idle wait, so the hung-task detector leaves it alone.  New module text
+ * goes to the kernel from the start of the wait on.
  */
-bool rp_pool_drain(void)
+void rp_pool_drain(void)
 {
-	unsigned int n = 0;
-	struct rp_range *r;
+	bool waited;
 
 	mutex_lock(&rp_pool_mutex);
-	rp_pool_closed = true;
-	list_for_each_entry(r, &rp_ranges, node) {
-		if (!n++)
-			pr_warn("forced unload: waiting until these modules are unloaded (kill rmmod to give up):\n");
-		pr_warn("  %s %s text, %u pages\n", r->owner[0] ? r->owner : "(loading)",
-			r->init ? "init" : "core", r->npages);
+	rp_pool_open = false;
+	waited = !list_empty(&rp_ranges);
+	if (waited) {
+		pr_warn("forced unload: waiting until these modules are unloaded (this wait cannot be interrupted):\n");
+		rp_pool_name_waited_for();
 	}
 	mutex_unlock(&rp_pool_mutex);
 	/* The condition must not sleep: the task is not running there. */
-	if (!wait_event_killable(rp_drain_wq, !atomic_read(&rp_nr_ranges))) {
-		if (n)
-			pr_info("pooled text all freed; unloading\n");
-		return true;
+	while (!wait_event_idle_timeout(rp_drain_wq, !atomic_read(&rp_nr_ranges),
+					RP_DRAIN_REPORT)) {
+		mutex_lock(&rp_pool_mutex);
+		pr_warn("forced unload: still waiting for:\n");
+		rp_pool_name_waited_for();
+		mutex_unlock(&rp_pool_mutex);
 	}
-	return false;
+	if (waited)
+		pr_info("pooled text all freed; unloading\n");
 }
 
 /**
  * rp_pool_exit() - give every chunk back; the hooks are gone by now
  *
- * rp_pool_drain() emptied the pool unless its wait was killed: then live
- * text may still run from the chunks, and they are left in place (leaked)
- * rather than freed under it.
+ * rp_pool_drain() emptied the pool.  Should a range still be there, live text
+ * may run from the chunks: they are left in place (leaked) rather than freed
+ * under it.
  */
 void rp_pool_exit(void)
 {
@@ -633,8 +736,8 @@ void rp_pool_exit(void)
 				(void *)c->addr);
 			continue;
 		}
-		rp_chunk_destroy(c->addr);
-		rp_chunks_released++;
+		if (rp_chunk_destroy(c->addr))
+			rp_chunks_released++;
 		kfree(c);
 	}
 }
@@ -669,6 +772,7 @@ void rp_pool_read(struct rp_pool_stats *s)
 	s->chunks_created = rp_chunks_created;
 	s->chunks_released = rp_chunks_released;
 	s->chunk_failures = rp_chunk_failures;
+	s->chunks_leaked = rp_chunks_leaked;
 	s->collapse_refused = atomic64_read(&rp_collapse_refused);
 	s->allocs = rp_allocs;
 	s->frees = rp_frees;
@@ -708,12 +812,12 @@ void rp_pool_show_allocations(struct seq_file *m)
 
 /**
  * rp_pool_chunks() - where the chunks are, now
- * @addrs: filled with chunk addresses
- * @max: room in @addrs
+ * @info: filled with each chunk's address and first page frame
+ * @max: room in @info
  *
  * Return: the number of chunks written.
  */
-unsigned int rp_pool_chunks(unsigned long *addrs, unsigned int max)
+unsigned int rp_pool_chunks(struct rp_chunk_info *info, unsigned int max)
 {
 	struct rp_chunk *c;
 	unsigned int n = 0;
@@ -722,7 +826,8 @@ unsigned int rp_pool_chunks(unsigned long *addrs, unsigned int max)
 	list_for_each_entry(c, &rp_chunks, node) {
 		if (n == max)
 			break;
-		addrs[n++] = c->addr;
+		info[n].addr = c->addr;
+		info[n++].pfn = pmd_pfn(c->leaf);
 	}
 	mutex_unlock(&rp_pool_mutex);
 	return n;
@@ -746,11 +851,11 @@ static const char *rp_level_name(unsigned int level)
  * rp_pool_show_chunks() - one line per chunk, with its direct-map alias
  * @m: debugfs seq_file
  *
- * "address mapping used free largest_free alias_page alias_prot": how the
- * chunk is mapped now (one "pmd" leaf, or "split" while a range is staged),
- * its pages in ranges and free, its largest free extent (pages), and the
- * page size and protection of the direct map where its memory also appears
- * (2M or 1G and "ro" when nothing fragmented it).
+ * "address mapping used free largest_free alias_page alias_prot alias":
+ * how the chunk is mapped now (one "pmd" leaf, or "split" while a range is
+ * staged), its pages in ranges and free, its largest free extent (pages),
+ * and the page size, protection and address of the direct map where its
+ * memory also appears (2M or 1G and "ro" when nothing fragmented it).
  */
 void rp_pool_show_chunks(struct seq_file *m)
 {
@@ -762,11 +867,12 @@ void rp_pool_show_chunks(struct seq_file *m)
 		unsigned int used = rp_map_used(&c->map), level = 0;
 		pte_t *pte = lookup_address(alias, &level);
 
-		seq_printf(m, "0x%lx %s %u %u %u %s %s\n", c->addr,
+		seq_printf(m, "0x%lx %s %u %u %u %s %s 0x%lx\n", c->addr,
 			   c->ptes ? "split" : "pmd", used, RP_CHUNK_PAGES - used,
 			   rp_map_largest_free(&c->map),
 			   pte ? rp_level_name(level) : "-",
-			   !pte ? "-" : (pte_flags(*pte) & _PAGE_RW) ? "rw" : "ro");
+			   !pte ? "-" : (pte_flags(*pte) & _PAGE_RW) ? "rw" : "ro",
+			   alias);
 	}
 	mutex_unlock(&rp_pool_mutex);
 }
@@ -777,6 +883,9 @@ void rp_pool_show_chunks(struct seq_file *m)
  */
 void rp_pool_kick(void)
 {
-	if (rp_mode() == RP_MODE_HOOK)
+	/* Closed: rp_pool_exit() may have flushed the work already. */
+	mutex_lock(&rp_pool_mutex);
+	if (rp_pool_open)
 		queue_work(system_unbound_wq, &rp_free_work);
+	mutex_unlock(&rp_pool_mutex);
 }

@@ -55,6 +55,7 @@ static void rp_pool_emit(const struct rp_pool_stats *p, rp_emit_fn emit,
 	rp_emit_u64(emit, ctx, "pool_chunks_released", NULL,
 		    p->chunks_released);
 	rp_emit_u64(emit, ctx, "pool_chunk_failures", NULL, p->chunk_failures);
+	rp_emit_u64(emit, ctx, "pool_chunks_leaked", NULL, p->chunks_leaked);
 	rp_emit_u64(emit, ctx, "pool_collapse_refused", NULL,
 		    p->collapse_refused);
 	rp_emit_u64(emit, ctx, "pool_bytes", NULL, pool);

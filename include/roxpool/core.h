@@ -15,9 +15,9 @@
 enum rp_mode rp_mode(void);
 const char *rp_mode_reason(void);
 
-/* param.c: the sysfs toggle, and faults armed by tests */
+/* param.c: the sysfs toggle and the load-time opt-in */
 bool rp_enabled(void);
-bool rp_fault(unsigned int fault);
+bool rp_allow_untested(void);
 
 /* counters.c */
 enum rp_counter {

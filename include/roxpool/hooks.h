@@ -22,6 +22,6 @@ void *rp_hook_execmem_alloc(enum execmem_type type, size_t size);
 void rp_hook_execmem_free(void *ptr);
 int rp_hook_module_enable_text_rox(const struct module *mod);
 
-int rp_callers_init(void);
+bool rp_callers_init(void);
 
 #endif /* ROXPOOL_HOOKS_H */

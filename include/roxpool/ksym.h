@@ -38,6 +38,7 @@ DECLARE_STATIC_CALL(rp_flush_tlb_kernel_range,
 		    rp_proto_flush_tlb_kernel_range);
 DECLARE_STATIC_CALL(rp_text_poke_copy, text_poke_copy);
 DECLARE_STATIC_CALL(rp_text_poke_set, text_poke_set);
+DECLARE_STATIC_CALL(rp_find_vm_area, find_vm_area);
 
 /**
  * enum rp_ksym_id - the kernel functions roxpool resolves
@@ -53,6 +54,8 @@ DECLARE_STATIC_CALL(rp_text_poke_set, text_poke_set);
  * @RP_KSYM_FLUSH_TLB_KERNEL_RANGE: after every page-table change
  * @RP_KSYM_TEXT_POKE_COPY: copies staged text into ROX pages
  * @RP_KSYM_TEXT_POKE_SET: refills freed ranges with INT3
+ * @RP_KSYM_FIND_VM_AREA: flags text roxpool did not pool for a permission
+ *	reset on free, as the kernel's module_enable_text_rox() does
  * @RP_KSYM_INIT_MM: data: the kernel page tables
  * @RP_KSYM_PGD_LOCK: data: held by CPA around PMD changes
  * @RP_KSYM_CPA_LOCK: data: serialises all page-attribute changes
@@ -73,6 +76,7 @@ enum rp_ksym_id {
 	RP_KSYM_FLUSH_TLB_KERNEL_RANGE,
 	RP_KSYM_TEXT_POKE_COPY,
 	RP_KSYM_TEXT_POKE_SET,
+	RP_KSYM_FIND_VM_AREA,
 	RP_KSYM_INIT_MM,
 	RP_KSYM_PGD_LOCK,
 	RP_KSYM_CPA_LOCK,
@@ -94,12 +98,14 @@ enum rp_seal {
 };
 
 int rp_ksym_init(void);
-int rp_ksym_pool_ready(void);
+const char *rp_ksym_pool_missing(void);
 unsigned long rp_ksym_addr(enum rp_ksym_id id);
 bool rp_ksym_has(enum rp_ksym_id id);
 const char *rp_ksym_name(enum rp_ksym_id id);
 unsigned long rp_ksym_lookup(const char *name);
 bool rp_ksym_extent(const char *name, unsigned long *start, unsigned long *end);
+long rp_ksym_calls(unsigned long start, unsigned long end,
+		   unsigned long target);
 void rp_ksym_show(struct seq_file *m);
 
 #endif /* ROXPOOL_KSYM_H */

@@ -36,28 +36,42 @@ struct rp_chunk {
 	unsigned long empty_since;
 };
 
+/**
+ * struct rp_chunk_info - where a chunk is, for the census
+ * @addr: its address in module space
+ * @pfn: its first page frame (its direct-map alias)
+ */
+struct rp_chunk_info {
+	unsigned long addr;
+	unsigned long pfn;
+};
+
 /* pgtable.c: the page-table operations on a chunk. */
-pmd_t *rp_pgt_pmd(unsigned long addr);
-bool rp_pgt_is_leaf(unsigned long addr);
+bool rp_pgt_leaf(unsigned long addr, pmd_t *leaf);
 bool rp_pgt_leaf_is_rox(unsigned long addr, pmd_t *leaf);
+bool rp_pgt_alias_writable(unsigned long pfn);
 int rp_pgt_split(struct rp_chunk *c);
 void rp_pgt_stage(struct rp_chunk *c, unsigned long addr,
 		  struct page **pages, unsigned int n);
 void rp_pgt_unstage(struct rp_chunk *c, unsigned long addr, unsigned int n);
 bool rp_pgt_collapse(struct rp_chunk *c);
+void rp_pgt_lock_text(void);
+void rp_pgt_unlock_text(void);
 void rp_pgt_lock_walkers(void);
 void rp_pgt_unlock_walkers(void);
 
 /* pool.c */
-bool rp_pool_drain(void);
+void rp_pool_start(void);
+void rp_pool_drain(void);
 void rp_pool_exit(void);
 void *rp_pool_alloc(size_t size);
 bool rp_pool_free(void *ptr);
-bool rp_pool_finalize(const struct module *mod);
+bool rp_pool_finalize(void *base, const char *owner, bool init);
+void rp_pool_collapse(void);
 void rp_pool_read(struct rp_pool_stats *s);
 void rp_pool_show_allocations(struct seq_file *m);
 void rp_pool_show_chunks(struct seq_file *m);
-unsigned int rp_pool_chunks(unsigned long *addrs, unsigned int max);
+unsigned int rp_pool_chunks(struct rp_chunk_info *info, unsigned int max);
 void rp_pool_kick(void);
 
 /* census.c */

@@ -37,7 +37,8 @@ enum rp_fallback {
  * @chunks_split: of those, split into PTEs (a range is staged)
  * @chunks_created: chunks ever made
  * @chunks_released: chunks given back to the page allocator
- * @chunk_failures: chunks that could not be made (memory, or no PMD leaf)
+ * @chunk_failures: chunks that could not be made (memory, no PMD leaf, CPA)
+ * @chunks_leaked: chunks CPA could not make writable again, left mapped
  * @collapse_refused: collapses skipped because a test armed that fault
  * @bytes_allocated: bytes in ranges (staged, live or being freed)
  * @largest_free: largest free extent of any chunk, bytes
@@ -58,6 +59,7 @@ struct rp_pool_stats {
 	u64 chunks_created;
 	u64 chunks_released;
 	u64 chunk_failures;
+	u64 chunks_leaked;
 	u64 collapse_refused;
 	u64 bytes_allocated;
 	u64 largest_free;

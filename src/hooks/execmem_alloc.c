@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/compiler.h>
 
 #include <roxpool/core.h>
 #include <roxpool/hooks.h>
@@ -17,15 +18,16 @@
 
 /*
  * Kernel functions known to call execmem_alloc(), by class.  Any of them may
- * be inlined into another (6.12: module_memory_alloc() into load_module(),
- * its_alloc() into apply_retpolines()), so both are listed; absent names are
- * skipped.
+ * be inlined into another (6.12: module_memory_alloc() into move_module()
+ * into load_module(), its_alloc() into apply_retpolines()), so all are
+ * listed; absent names are skipped.
  */
 static const struct {
 	const char *name;
 	enum rp_class class;
 } rp_caller_names[] = {
 	{ "module_memory_alloc", RP_CLASS_LOADER },
+	{ "move_module", RP_CLASS_LOADER },
 	{ "load_module", RP_CLASS_LOADER },
 	{ "its_alloc", RP_CLASS_ITS },
 	{ "its_allocate_thunk", RP_CLASS_ITS },
@@ -44,30 +46,45 @@ static size_t rp_nr_callers;
 /**
  * rp_callers_init() - find the extent of every known execmem_alloc() caller
  *
- * Return: 0, or -ENOENT if the module loader itself cannot be recognised
- * (then no allocation could ever be told to be module text).
+ * The module loader must be recognisable, or no allocation could ever be told
+ * to be module text and roxpool would pool nothing, silently: one of the
+ * loader functions found must itself contain the call to execmem_alloc()
+ * (a function that is not inlined keeps its own name in the return address).
+ *
+ * Return: true if the loader's call to execmem_alloc() was found.
  */
-int rp_callers_init(void)
+bool rp_callers_init(void)
 {
+	unsigned long target = rp_ksym_addr(RP_KSYM_EXECMEM_ALLOC);
 	bool loader = false;
 	size_t i;
 
+	rp_nr_callers = 0;
 	for (i = 0; i < ARRAY_SIZE(rp_caller_names); i++) {
 		struct rp_caller *c = &rp_callers[rp_nr_callers];
+		long off;
 
 		if (!rp_ksym_extent(rp_caller_names[i].name, &c->start,
 				    &c->end))
 			continue;
 		c->class = rp_caller_names[i].class;
-		loader |= c->class == RP_CLASS_LOADER;
 		rp_nr_callers++;
+		if (c->class != RP_CLASS_LOADER || !target || loader)
+			continue;
+		off = rp_ksym_calls(c->start, c->end, target);
+		if (off < 0)
+			continue;
+		loader = true;
+		pr_info("the module loader calls execmem_alloc from %s+0x%lx\n",
+			rp_caller_names[i].name, off);
 	}
-	if (!loader) {
-		pr_err("cannot find kernel symbol load_module\n");
-		return -ENOENT;
-	}
-	return 0;
+	if (!loader)
+		pr_warn("no known module loader function calls execmem_alloc\n");
+	return loader;
 }
+
+/* The wrapper stands in for the kernel function: same prototype. */
+static_assert(__same_type(&rp_hook_execmem_alloc, &execmem_alloc));
 
 /**
  * rp_hook_execmem_alloc() - replaces execmem_alloc() while roxpool is loaded

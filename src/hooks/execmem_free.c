@@ -8,6 +8,9 @@
 #include <roxpool/ksym.h>
 #include <roxpool/pool.h>
 
+/* The wrapper stands in for the kernel function: same prototype. */
+static_assert(__same_type(&rp_hook_execmem_free, &execmem_free));
+
 /**
  * rp_hook_execmem_free() - replaces execmem_free() while roxpool is loaded
  * @ptr: what execmem_alloc() returned, or NULL

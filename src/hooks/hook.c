@@ -17,6 +17,7 @@
 
 #include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
+#include <roxpool/testing.h>
 
 /**
  * struct rp_hook - one hooked kernel function
@@ -62,10 +63,17 @@ static void notrace rp_hook_redirect(unsigned long ip, unsigned long parent_ip,
 		.ops = { .func = rp_hook_redirect, .flags = RP_HOOK_FLAGS }, \
 	}
 
+/*
+ * Installed in this order, removed in the reverse one: the hooks that finish
+ * and free pooled text are in place before the one that hands it out, and
+ * stay until after it is gone.  The pool itself only opens once all three
+ * are in (rp_pool_start()) and closes before any is removed
+ * (rp_pool_drain()), so no range is ever handed out without both of them.
+ */
 static struct rp_hook rp_hooks[] = {
-	RP_HOOK(RP_KSYM_EXECMEM_ALLOC, rp_hook_execmem_alloc),
 	RP_HOOK(RP_KSYM_EXECMEM_FREE, rp_hook_execmem_free),
 	RP_HOOK(RP_KSYM_MODULE_ENABLE_TEXT_ROX, rp_hook_module_enable_text_rox),
+	RP_HOOK(RP_KSYM_EXECMEM_ALLOC, rp_hook_execmem_alloc),
 };
 
 /**
@@ -135,6 +143,7 @@ int rp_hooks_install(void)
 			rp_hooks_remove();
 			return err;
 		}
+		rp_test_delay(RP_DELAY_HOOK_INSTALL);
 	}
 	return 0;
 }

@@ -88,6 +88,7 @@ static void test_format(void **state)
 	assert_string_equal(value_of(&s, "pool_bytes_free"), "1048576");
 	assert_string_equal(value_of(&s, "pool_fallback_no_memory"), "9");
 	assert_string_equal(value_of(&s, "pool_fallback_disabled"), "0");
+	assert_string_equal(value_of(&s, "pool_chunks_leaked"), "0");
 
 	/* Every line is "key: value" with a key of [a-z_] only. */
 	for (p = s.text; *p; p = strchr(p, '\n') + 1) {
@@ -97,9 +98,9 @@ static void test_format(void **state)
 		assert_memory_equal(p + k, ": ", 2);
 	}
 	/* 5 header lines, 2 totals, 6 types, 3 x 6 classes, 4 counters,
-	 * 23 pool lines.
+	 * 24 pool lines.
 	 */
-	assert_int_equal(s.lines, 5 + 2 + 6 + 18 + 4 + 23);
+	assert_int_equal(s.lines, 5 + 2 + 6 + 18 + 4 + 24);
 }
 
 static void test_first_key_is_mode(void **state)
