@@ -2,8 +2,9 @@
 # kernels: hook
 # modules: btrfs xfs dummy veth
 #
-# Fault injection (the root-only fault_inject parameter): a chunk that
-# cannot be made, staging pages that cannot be had, a collapse refused.
+# Fault injection (the root-only fault_inject parameter of test builds): a
+# chunk whose CPA fails half way, a chunk that cannot be made, staging pages
+# that cannot be had, a collapse refused.
 # Every load still succeeds, the fallback is counted with its reason, and
 # nothing leaks.
 . /rp/lib.sh
@@ -17,6 +18,20 @@ expect_eq "fault_inject is root-only" "$(ls -l $F | cut -c1-10)" "-rw-------"
 expect_eq "nothing armed at load" "$(cat $F)" none
 modules_save /tmp/modules-before
 stats_save /tmp/before
+
+# The CPA of the first chunk fails half way: its own leaf is ROX but its
+# direct-map alias stays writable (what a failed split of a 1 GiB page
+# leaves).  The chunk is not used but given back; no alias stays writable.
+echo cpa > $F
+modprobe dummy || fail "modprobe dummy with cpa fault"
+expect_eq "dummy not pooled" "$(pooled dummy)" no
+expect_ge "chunk failure counted" "$(stat_delta pool_chunk_failures /tmp/before)" 1
+expect_eq "no chunk exists" "$(stat pool_chunks)" 0
+expect_eq "no chunk leaked" "$(stat pool_chunks_leaked)" 0
+expect_eq "census: chunk aliases writable" "$(sed -n 's/^chunk_alias_writable: //p' $CENSUS)" 0
+check "the CPA failure was logged" sh -c "dmesg | grep -q 'CPA -12, or its leaf or direct-map alias not read-only'"
+echo none > $F
+rmmod dummy || fail "rmmod dummy"
 
 # No chunk can be made: btrfs loads from the kernel's own allocation.
 echo chunk > $F

@@ -5,10 +5,12 @@
 #
 # rmmod -f with pooled text live (Debian builds MODULE_FORCE_UNLOAD=y): the
 # forced unload must not take the hooks away from text that still needs
-# them.  roxpool closes the pool and waits, killably, until the pooled
-# modules are gone; meanwhile new modules load the stock way (and debugfs
-# refuses to open the going module's files).  Then it
-# unloads for real: no hook left, no chunk left, and it loads again.
+# them.  roxpool closes the pool and waits until the pooled modules are
+# gone, naming them every 10 s; SIGKILL does not end that wait (a killed
+# wait used to let the hooks go, and the next unload of a pooled module
+# freed its whole chunk under its neighbours).  Meanwhile new modules load
+# the stock way (and debugfs refuses to open the going module's files).
+# Then it unloads for real: no hook left, no chunk left, and it loads again.
 # Taint R (forced rmmod) is the kernel's own mark of rmmod -f.
 . /rp/lib.sh
 
@@ -32,9 +34,17 @@ dmesg | grep -A3 'forced unload: waiting' | sed 's/^/  dmesg: /'
 check "... naming them" sh -c "dmesg | grep -q '  rp_test_consumer core text'"
 expect_eq "roxpool is going" "$(roxpool_state)" Unloading
 check "the rmmod -f is still running" kill -0 $rmpid
+
+log "SIGKILL the rmmod -f"
+kill -9 $rmpid
+sleep 2
+check "the rmmod -f survives SIGKILL" kill -0 $rmpid
+expect_eq "roxpool is still going" "$(roxpool_state)" Unloading
 for f in execmem_alloc execmem_free module_enable_text_rox; do
 	check "$f still hooked" hooked $f
 done
+still() { dmesg | grep -q 'forced unload: still waiting for:'; }
+check "it names the modules again after 10 s" wait_for 20 still
 
 # debugfs refuses to open a going module's files (ENXIO): judge from outside.
 modprobe dummy || fail "modprobe dummy while roxpool is going"
@@ -50,7 +60,7 @@ log "unload the pooled modules"
 rmmod rp_test_consumer rp_test_provider || fail "rmmod the test modules"
 check "the forced unload finishes" wait_for 30 roxpool_gone
 wait $rmpid
-log "rmmod -f exit status $? ($(cat /tmp/rmmod.out))"
+log "rmmod -f exit status $? (killed: 137; $(cat /tmp/rmmod.out))"
 check "... after the pooled text was freed" sh -c "dmesg | grep -q 'pooled text all freed; unloading'"
 check "no hook left" not any_roxpool_hook
 check "no roxpool address in the ftrace records" sh -c "! grep -q roxpool $RP_TRACING/enabled_functions"

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# kernels: hook
+# modules: i915
+#
+# A module pooled only in part: i915's core text (over 2 MiB) falls back to
+# the kernel while its init text is pooled.  The kernel's own
+# module_enable_text_rox() would have flagged the chunk holding the init
+# text for a permission reset on free (set_vm_flush_reset_perms()), and when
+# the chunk went back, vfree() would have reset its direct-map alias 4 KiB at
+# a time, splitting it.  roxpool makes only the unpooled text ROX the
+# kernel's way.  Checked from outside: after every chunk is given back, the
+# host's view of the guest's page tables still maps each chunk's memory in
+# the direct map with one large page.
+. /rp/lib.sh
+
+CENSUS=/sys/kernel/debug/roxpool/census
+modules_save /tmp/base
+stats_save /tmp/before
+modprobe i915 || fail "modprobe i915 (no hardware needed: it registers its PCI driver)"
+check "i915 loaded" grep -q '^i915 ' /proc/modules
+expect_eq "i915's core text is not pooled" "$(awk '$1 == "i915" { print $4 }' $CENSUS)" no
+expect_ge "a text too large for a chunk fell back" \
+	"$(stat_delta pool_fallback_too_large /tmp/before)" 1
+expect_ge "its dependencies and init text were pooled" "$(stat_delta pool_allocs /tmp/before)" 2
+expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+cp /sys/kernel/debug/roxpool/chunks /tmp/chunks
+cat /tmp/chunks
+check "every chunk's alias read-only and large" \
+	sh -c "! awk '\$6 == \"4K\" || \$7 != \"ro\"' /tmp/chunks | grep -q ."
+
+check_drained /tmp/base /tmp/before
+rmmod roxpool || fail "rmmod roxpool (gives every chunk back)"
+
+# The host's view: each former chunk's direct-map address is mapped by a
+# 2 MiB or 1 GiB page (flags column: NX Global PSE ...), not by 4 KiB pages.
+rp-host monitor info tlb > /tmp/tlb.txt || fail "rp-host monitor info tlb"
+n=0
+while read -r _ _ _ _ _ _ _ alias; do
+	va=$(printf '%016x' "$alias")
+	page2m=$(printf '%016x' $((alias & ~0x1fffff)))
+	page1g=$(printf '%016x' $((alias & ~0x3fffffff)))
+	line=$(grep -m1 -e "^$page2m: [0-9a-f]* ..P" -e "^$page1g: [0-9a-f]* ..P" /tmp/tlb.txt)
+	log "alias $va: ${line:-not a large page: $(grep -m1 "^$va:" /tmp/tlb.txt)}"
+	[ -n "$line" ] || fail "chunk memory at $va is mapped by 4K pages after release"
+	n=$((n + 1))
+done < /tmp/chunks
+expect_ge "released chunks checked" "$n" 1
+finish
