@@ -28,6 +28,8 @@ churn() {
 }
 
 modules_save /tmp/base
+# roxpool is unloaded by the test itself, never by unload_since.
+echo roxpool >> /tmp/base
 window=0 pooled=0
 r=1
 while [ $r -le $ROUNDS ]; do
