@@ -66,8 +66,11 @@ static int __init roxpool_init(void)
 		       init_utsname()->release);
 		return -EINVAL;
 	}
-	facts.missing_symbol = rp_ksym_pool_missing();
-	facts.loader_found = !facts.missing_symbol && rp_callers_init();
+	/* What the pool needs matters only where roxpool would pool. */
+	if (!facts.native_rox) {
+		facts.missing_symbol = rp_ksym_pool_missing();
+		facts.loader_found = !facts.missing_symbol && rp_callers_init();
+	}
 	mode = rp_policy_mode(&facts, &rp_current_reason);
 	if (mode == RP_MODE_HOOK) {
 		/* The pool opens only once every hook is in. */

@@ -31,8 +31,9 @@
  * delay; one is kept as a spare.
  *
  * Placement is randomised like the kernel's module area (module KASLR): a
- * new chunk goes to a random free 2 MiB slot of the module area, and its
- * first range to a random page offset in it.
+ * new chunk goes to a random free 2 MiB slot of the module area, and a
+ * random number of its first pages (its head, under RP_HEAD_PAGES) is never
+ * handed out, so that every range in it moves with the chunk's own offset.
  *
  * Locking: rp_pool_mutex protects the chunk list, the maps, the ranges and
  * rp_pool_open.  Lock order (held under module_mutex when called from
@@ -65,8 +66,8 @@
 #define RP_DRAIN_REPORT		(10 * HZ)
 /* Random 2 MiB slots tried for a new chunk before taking the lowest free. */
 #define RP_SLOT_TRIES		8
-/* A new chunk's first range starts at a random page below this. */
-#define RP_FIRST_OFFSET_PAGES	64
+/* A chunk's first pages, below a random page under this, are never used. */
+#define RP_HEAD_PAGES		16
 
 /**
  * enum rp_range_state - where a range is in its life (see the top)
@@ -235,9 +236,10 @@ static void *rp_vmalloc_chunk(void)
  * NUMA_NO_NODE huge request by the number of nodes and would map 4 KiB pages.
  * Used only once CPA reported success and both the leaf and every page of
  * the alias are seen read-only: a writable alias would make the text
- * writable behind the census's back.
+ * writable behind the census's back.  Its head is drawn so that a range of
+ * @npages still fits after it.
  */
-static struct rp_chunk *rp_chunk_create(void)
+static struct rp_chunk *rp_chunk_create(unsigned int npages)
 {
 	struct rp_chunk *c, *pos;
 	unsigned long addr;
@@ -269,6 +271,9 @@ static struct rp_chunk *rp_chunk_create(void)
 		goto fail;
 	}
 	c->addr = addr;
+	c->head = get_random_u32_below(min_t(unsigned int, RP_HEAD_PAGES,
+					     RP_CHUNK_PAGES - npages + 1));
+	rp_map_set(&c->map, 0, c->head);
 	/* Keep the list sorted by address: placement prefers low chunks. */
 	list_for_each_entry(pos, &rp_chunks, node)
 		if (pos->addr > c->addr)
@@ -302,11 +307,16 @@ static struct rp_chunk *rp_place(unsigned int npages, unsigned int *first)
 	}
 	if (nr == ARRAY_SIZE(maps) || nr >= RP_MAX_CHUNKS)
 		return NULL;
-	c = rp_chunk_create();
-	/* Module KASLR inside the chunk, too. */
-	*first = get_random_u32_below(min_t(unsigned int, RP_FIRST_OFFSET_PAGES,
-					    RP_CHUNK_PAGES - npages + 1));
+	c = rp_chunk_create(npages);
+	if (c)
+		*first = c->head;
 	return c;
+}
+
+/* Pages of a chunk in ranges: its head is in the map but in no range. */
+static unsigned int rp_chunk_used(const struct rp_chunk *c)
+{
+	return rp_map_used(&c->map) - c->head;
 }
 
 static void rp_fallback(enum rp_fallback why)
@@ -372,7 +382,7 @@ void *rp_pool_alloc(size_t size)
 	}
 	if (!c->ptes && rp_pgt_split(c)) {
 		/* A new chunk left empty goes back with the release work. */
-		if (!rp_map_used(&c->map))
+		if (!rp_chunk_used(c))
 			c->empty_since = jiffies;
 		module_put(THIS_MODULE);
 		mutex_unlock(&rp_pool_mutex);
@@ -599,7 +609,7 @@ static void rp_free_work_fn(struct work_struct *work)
 		mutex_lock(&rp_pool_mutex);
 		rp_map_clear(&r->chunk->map, (r->addr - r->chunk->addr) >> PAGE_SHIFT,
 			     r->npages);
-		if (!rp_map_used(&r->chunk->map)) {
+		if (!rp_chunk_used(r->chunk)) {
 			r->chunk->empty_since = jiffies;
 			empty = true;
 		}
@@ -624,7 +634,7 @@ static void rp_release_work_fn(struct work_struct *work)
 
 	mutex_lock(&rp_pool_mutex);
 	list_for_each_entry_safe(c, tmp, &rp_chunks, node) {
-		if (rp_map_used(&c->map) || c->ptes)
+		if (rp_chunk_used(c) || c->ptes)
 			continue;
 		if (!spare) {
 			spare = true;
@@ -759,7 +769,7 @@ void rp_pool_read(struct rp_pool_stats *s)
 			s->chunks_split++;
 		else
 			s->chunks_pmd++;
-		s->bytes_allocated += (u64)rp_map_used(&c->map) << PAGE_SHIFT;
+		s->bytes_allocated += (u64)rp_chunk_used(c) << PAGE_SHIFT;
 		s->largest_free = max_t(u64, s->largest_free,
 					(u64)rp_map_largest_free(&c->map) << PAGE_SHIFT);
 	}
@@ -864,11 +874,12 @@ void rp_pool_show_chunks(struct seq_file *m)
 	mutex_lock(&rp_pool_mutex);
 	list_for_each_entry(c, &rp_chunks, node) {
 		unsigned long alias = (unsigned long)__va(pmd_pfn(c->leaf) << PAGE_SHIFT);
-		unsigned int used = rp_map_used(&c->map), level = 0;
+		unsigned int used = rp_chunk_used(c), level = 0;
 		pte_t *pte = lookup_address(alias, &level);
 
 		seq_printf(m, "0x%lx %s %u %u %u %s %s 0x%lx\n", c->addr,
-			   c->ptes ? "split" : "pmd", used, RP_CHUNK_PAGES - used,
+			   c->ptes ? "split" : "pmd", used,
+			   RP_CHUNK_PAGES - c->head - used,
 			   rp_map_largest_free(&c->map),
 			   pte ? rp_level_name(level) : "-",
 			   !pte ? "-" : (pte_flags(*pte) & _PAGE_RW) ? "rw" : "ro",

@@ -19,7 +19,9 @@
  * @addr: its first byte, 2 MiB aligned
  * @leaf: the read-only+executable PMD leaf that maps it while it is whole
  * @ptes: its PTE table while it is split (a range is staged), else NULL
- * @map: which pages belong to a range
+ * @map: which pages belong to a range, or to its head
+ * @head: its first pages, a random number of them, never handed out
+ *	(module KASLR: every range in the chunk moves with it)
  * @staged: how many of its ranges are staged now
  * @empty_since: jiffies when its last range went, for the release delay
  *
@@ -32,6 +34,7 @@ struct rp_chunk {
 	pmd_t leaf;
 	pte_t *ptes;
 	struct rp_map map;
+	unsigned int head;
 	unsigned int staged;
 	unsigned long empty_since;
 };
