@@ -61,4 +61,8 @@ done
 log "$refused attempts refused, $racing unloads while modules loaded"
 expect_ge "some attempts were refused" "$refused" 1
 expect_ge "some unloads raced loads" "$racing" 1
+# A plain rmmod that passed its reference check finds no range: the drain,
+# which waits for pooled text, is for rmmod -f only.
+check "no plain rmmod entered the forced-unload wait" \
+	sh -c "! dmesg | grep -q 'forced unload: waiting'"
 finish
