@@ -31,7 +31,7 @@ snap() {
 # get NAME FILTER: a value of NAME.json, read by jq on the host.
 get() { rp-host get "$@"; }
 # prom NAME SERIES: the value of a sample in /tmp/NAME.prom.
-prom() { awk -v s="$2" '{ v = $NF; sub(/ [^ ]*$/, "") } $0 == s { print v }' "/tmp/$1.prom"; }
+prom() { prom_value "/tmp/$1.prom" "$2"; }
 
 modules_save /tmp/mods
 stats_save /tmp/stats0
@@ -79,7 +79,11 @@ log "live: --prometheus --output, --json"
 mkdir -p /tmp/textfile
 /rp/roxpool-stat --prometheus --output /tmp/textfile/roxpool.prom || fail "--prometheus --output"
 expect_eq "text_rox_calls, live metric and debugfs" \
-	"$(awk '$1 == "roxpool_text_rox_calls_total" { print $2 }' /tmp/textfile/roxpool.prom)" "$(stat text_rox_calls)"
+	"$(prom_value /tmp/textfile/roxpool.prom roxpool_text_rox_calls_total)" "$(stat text_rox_calls)"
+expect_eq "census modules, live metric and debugfs" \
+	"$(prom_value /tmp/textfile/roxpool.prom roxpool_census_modules)" \
+	"$(sed -n 's/^modules: //p' $dbg/census)"
+check "live: parses (awk)" prom_parses /tmp/textfile/roxpool.prom
 expect_eq "only the file is left (no temporary file)" "$(ls -A /tmp/textfile)" roxpool.prom
 expect_eq "readable by node_exporter's user" "$(command stat -c %a /tmp/textfile/roxpool.prom)" 644
 rp-host put live.prom </tmp/textfile/roxpool.prom >/dev/null
