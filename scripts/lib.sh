@@ -59,6 +59,32 @@ need_pkgs() {
 		apt-get install -y --no-install-recommends "${missing[@]}" || exit 1
 }
 
+# need_promtool: print the path of promtool, Prometheus's own checker of metrics files: the
+# host's, or the one in Debian's prometheus package, taken out of the .deb into $RP_CACHE/tools
+# (installing the package would also start a Prometheus server on the host).
+need_promtool() {
+	local tool=$RP_CACHE/tools/promtool tmp log=$RP_CACHE/logs/promtool.log
+	if command -v promtool >/dev/null; then
+		command -v promtool
+		return 0
+	fi
+	if [ ! -x "$tool" ]; then
+		need_pkgs apt dpkg tar
+		say "fetching promtool from Debian's prometheus package (log: $log)"
+		tmp=$(mktemp -d)
+		if ! (cd "$tmp" && run_logged "apt-get download prometheus" "$log" 600 apt-get download prometheus); then
+			run_logged "apt-get update" "$log" 600 apt-get update &&
+				(cd "$tmp" && run_logged "apt-get download prometheus" "$log" 600 apt-get download prometheus) ||
+				{ rm -rf "$tmp"; exit 1; }
+		fi
+		mkdir -p "$(dirname "$tool")"
+		dpkg-deb --fsys-tarfile "$tmp"/prometheus_*.deb | tar -xO ./usr/bin/promtool >"$tool.tmp" &&
+			chmod 0755 "$tool.tmp" && mv "$tool.tmp" "$tool" || { rm -rf "$tmp" "$tool.tmp"; exit 1; }
+		rm -rf "$tmp"
+	fi
+	printf '%s\n' "$tool"
+}
+
 # ---- Debian archive, through a private apt configuration --------------------------------------
 # The host's own apt configuration is never changed: lists, cache and sources live in $RP_CACHE/apt.
 

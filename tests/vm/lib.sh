@@ -120,6 +120,28 @@ wait_for() {
 	return 1
 }
 
+# prom_value FILE SERIES: the value of the sample SERIES (metric name and labels
+# exactly as written) in a file of Prometheus metrics.
+prom_value() {
+	awk -v s="$2" '/^#/ { next } { v = $NF; sub(/ [^ ]*$/, "") } $0 == s { print v }' "$1"
+}
+
+# prom_parses FILE: FILE is Prometheus's text format as far as awk can tell:
+# every sample is NAME{LABELS} VALUE, with HELP and TYPE lines for its name.
+# (The tests also give the files to promtool, on the host.)
+prom_parses() {
+	awk '/^# HELP / { help[$3] = 1; next }
+	/^# TYPE / { type[$3] = $4; next }
+	/^#/ { next }
+	{
+		n++
+		if ($0 !~ /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9][0-9.e+-]*$/) { print "bad sample: " $0; bad = 1 }
+		name = $0; sub(/[{ ].*/, "", name)
+		if (!(name in type) || !(name in help)) { print "no HELP or TYPE for " name; bad = 1 }
+	}
+	END { if (!n) print "no samples"; exit bad || !n }' "$1"
+}
+
 # finish: the test's verdict, as its exit status.
 finish() {
 	if [ "$rp_failures" -eq 0 ]; then
