@@ -142,6 +142,17 @@ prom_parses() {
 	END { if (!n) print "no samples"; exit bad || !n }' "$1"
 }
 
+# churn MODULE...: load and unload the modules, one after the other, until
+# /tmp/stop appears (run it in the background; the race tests race it).
+churn() {
+	while [ ! -e /tmp/stop ]; do
+		for m in "$@"; do
+			modprobe "$m" 2>/dev/null
+			modprobe -r "$m" 2>/dev/null
+		done
+	done
+}
+
 # finish: the test's verdict, as its exit status.
 finish() {
 	if [ "$rp_failures" -eq 0 ]; then

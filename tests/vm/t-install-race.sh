@@ -17,16 +17,6 @@
 ROUNDS=${ROUNDS:-10}
 D=/sys/module/roxpool/parameters/delay_ms
 
-# churn: load and unload small modules until /tmp/stop appears.
-churn() {
-	while [ ! -e /tmp/stop ]; do
-		for m in dummy veth isofs; do
-			modprobe $m 2>/dev/null
-			modprobe -r $m 2>/dev/null
-		done
-	done
-}
-
 modules_save /tmp/base
 # roxpool is unloaded by the test itself, never by unload_since.
 echo roxpool >> /tmp/base
@@ -34,7 +24,7 @@ window=0 pooled=0
 r=1
 while [ $r -le $ROUNDS ]; do
 	rm -f /tmp/stop
-	churn &
+	churn dummy veth isofs &
 	pid=$!
 	sleep 0.$((r % 5))
 	insmod "$RP_KO" delay_ms=150 || fail "round $r: insmod roxpool"

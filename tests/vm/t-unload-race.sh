@@ -14,15 +14,6 @@
 
 ROUNDS=${ROUNDS:-8}
 
-churn() {
-	while [ ! -e /tmp/stop ]; do
-		for m in dummy veth isofs; do
-			modprobe $m 2>/dev/null
-			modprobe -r $m 2>/dev/null
-		done
-	done
-}
-
 modules_save /tmp/base
 # roxpool is unloaded by the test itself, never by unload_since.
 echo roxpool >> /tmp/base
@@ -31,7 +22,7 @@ r=1
 while [ $r -le $ROUNDS ]; do
 	insmod "$RP_KO" delay_ms=100 || fail "round $r: insmod roxpool"
 	rm -f /tmp/stop
-	churn &
+	churn dummy veth isofs &
 	pid=$!
 	sleep 1
 	tries=0
