@@ -128,7 +128,7 @@ static unsigned int rp_census_alias_writable(const struct rp_chunk_info *chunks,
 	unsigned int i, bad = 0;
 
 	for (i = 0; i < n; i++)
-		bad += rp_pgt_alias_writable(chunks[i].pfn);
+		bad += chunks[i].alias_writable;
 	return bad;
 }
 

@@ -822,7 +822,7 @@ void rp_pool_show_allocations(struct seq_file *m)
 
 /**
  * rp_pool_chunks() - where the chunks are, now
- * @info: filled with each chunk's address and first page frame
+ * @info: filled with each chunk's address and the state of its alias
  * @max: room in @info
  *
  * Return: the number of chunks written.
@@ -837,7 +837,9 @@ unsigned int rp_pool_chunks(struct rp_chunk_info *info, unsigned int max)
 		if (n == max)
 			break;
 		info[n].addr = c->addr;
-		info[n++].pfn = pmd_pfn(c->leaf);
+		/* Under the mutex: no chunk on the list is being released. */
+		info[n++].alias_writable =
+			rp_pgt_alias_writable(pmd_pfn(c->leaf));
 	}
 	mutex_unlock(&rp_pool_mutex);
 	return n;

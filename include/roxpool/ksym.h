@@ -45,10 +45,12 @@ DECLARE_STATIC_CALL(rp_find_vm_area, find_vm_area);
  * @RP_KSYM_KALLSYMS_LOOKUP_SIZE_OFFSET: for the extent of caller functions
  * @RP_KSYM_EXECMEM_ALLOC: hooked; the original is called from the wrapper
  * @RP_KSYM_EXECMEM_FREE: hooked; likewise
- * @RP_KSYM_MODULE_ENABLE_TEXT_ROX: hooked; likewise
+ * @RP_KSYM_MODULE_ENABLE_TEXT_ROX: hooked; its wrapper does its work itself
+ *	and never calls the original
  * @RP_KSYM_EXECMEM_IS_ROX: 6.13+ only; tells whether the kernel pools itself
  * @RP_KSYM_VMALLOC_NODE_RANGE: allocates the pool's chunks in module space
- * @RP_KSYM_SET_MEMORY_ROX: makes a new chunk and its direct-map alias ROX
+ * @RP_KSYM_SET_MEMORY_ROX: makes a new chunk and its direct-map alias ROX,
+ *	and module text that is not pooled
  * @RP_KSYM_SET_MEMORY_NX: first half of giving a chunk back
  * @RP_KSYM_SET_MEMORY_RW: second half
  * @RP_KSYM_FLUSH_TLB_KERNEL_RANGE: after every page-table change

@@ -42,11 +42,12 @@ struct rp_chunk {
 /**
  * struct rp_chunk_info - where a chunk is, for the census
  * @addr: its address in module space
- * @pfn: its first page frame (its direct-map alias)
+ * @alias_writable: its memory is writable through the direct map (must
+ *	never be)
  */
 struct rp_chunk_info {
 	unsigned long addr;
-	unsigned long pfn;
+	bool alias_writable;
 };
 
 /* pgtable.c: the page-table operations on a chunk. */
