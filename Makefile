@@ -5,6 +5,7 @@
 #   make                 build against the running kernel's headers
 #   make KDIR=<dir>      build against any kernel build/headers tree
 #   make check           everything: unit tests, checkpatch, builds, VM tests
+#   make check-debug     the VM tests on kernels built with lockdep, KASAN, kmemleak, kCFI
 #   make demo            boot stock 6.12 in QEMU with roxpool and real modules
 #   make deb             the roxpool-dkms Debian package (scripts/build-deb)
 
@@ -28,10 +29,13 @@ checkpatch:
 check:
 	scripts/check
 
+check-debug:
+	scripts/check-debug
+
 demo:
 	scripts/demo
 
 deb:
 	scripts/build-deb
 
-.PHONY: all modules clean unit checkpatch check demo deb
+.PHONY: all modules clean unit checkpatch check check-debug demo deb

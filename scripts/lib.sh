@@ -150,16 +150,22 @@ apt_private_update() {
 }
 
 # ---- judging a guest's kernel log -------------------------------------------------------------
-# What fails a VM run, whoever boots it (scripts/vm-run, tests/dkms/run): a kernel report (BUG,
+# What fails a VM run, whoever boots it (scripts/vm-run, tests/e2e/run): a kernel report (BUG,
 # WARNING, Oops, Call Trace, soft lockup, hung task, RCU stall, general protection, panic) and a
-# taint other than out-of-tree (O, 4096) and unsigned (E, 8192).
-RP_KMSG_BAD='BUG:|WARNING:|Oops|Call Trace|soft lockup|hung_task|blocked for more than|Kernel panic|general protection|kernel BUG|self-detected stall|detected stalls on'
+# taint other than out-of-tree (O, 4096) and unsigned (E, 8192). The debug kernels' checkers
+# report through these too (lockdep "WARNING: possible circular locking", "BUG: KASAN",
+# "BUG: KFENCE", page_table_check's "kernel BUG"), plus: kCFI's "CFI failure", UBSAN, lockdep's
+# own assertions and INFO lines, the W+X check, and kmemleak's "unreferenced object" (from the
+# guest's kmemleak scan at the end of the run, see scripts/guest/init).
+RP_KMSG_BAD='BUG:|WARNING:|Oops|Call Trace|soft lockup|hung_task|blocked for more than|Kernel panic|general protection|kernel BUG|self-detected stall|detected stalls on|CFI failure|UBSAN:|DEBUG_LOCKS_WARN_ON|INFO: (possible|suspicious|trying to register)|W\+X mappings: FAILED|unreferenced object 0x'
 
 # guest_kmsgs LOG: the kernel's messages in a console log: the dmesg dump the guest printed
-# between @@RP-DMESG-BEGIN@@ and @@RP-DMESG-END@@ when it got that far, else the whole log.
+# between @@RP-DMESG-BEGIN@@ and @@RP-DMESG-END@@ when it got that far (and kmemleak's report
+# between its markers), else the whole log.
 guest_kmsgs() {
 	if grep -q '^@@RP-DMESG-END@@$' "$1"; then
-		sed -n '/^@@RP-DMESG-BEGIN@@$/,/^@@RP-DMESG-END@@$/p' "$1"
+		sed -n -e '/^@@RP-KMEMLEAK-BEGIN@@$/,/^@@RP-KMEMLEAK-END@@$/p' \
+			-e '/^@@RP-DMESG-BEGIN@@$/,/^@@RP-DMESG-END@@$/p' "$1"
 	else
 		cat "$1"
 	fi
@@ -177,7 +183,8 @@ kmsg_scan() {
 		inrep = 0; first = ""; ok = 0; nlines = 0
 	}
 	{
-		if ($0 ~ /-+\[ cut here \]-+/) { close_report(); inrep = 1 }
+		if ($0 ~ /^@@RP-KMEMLEAK-END@@$/) { close_report(); next }
+		if ($0 ~ /-+\[ cut here \]-+/ || $0 ~ /unreferenced object 0x/) { close_report(); inrep = 1 }
 		if ($0 ~ bad && $0 !~ /^@@RP-/) { if (!inrep) { inrep = 1 } if (first == "") first = $0 }
 		if (inrep) {
 			for (i = 1; i <= na; i++) if ($0 ~ allow[i]) ok = 1
@@ -200,15 +207,18 @@ RP_KCONF=$RP_ROOT/scripts/kernels.conf
 
 # kernels_conf: the matrix without comments: "version suite toolchain mode" per line.
 kernels_conf() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$RP_KCONF"; }
-kernel_versions() { kernels_conf | awk '{print $1}'; }
+# kernel_versions [LANE]: the kernels of LANE (default $ROXPOOL_LANE, else "check"; "all": every one).
+kernel_versions() {
+	kernels_conf | awk -v l="${1:-${ROXPOOL_LANE:-check}}" 'l == "all" || $5 == l { print $1 }'
+}
 kernel_suites() { kernels_conf | awk '{print $2}' | awk '!seen[$0]++'; }
 
-# kernel_field VERSION FIELD(suite|toolchain|mode)
+# kernel_field VERSION FIELD(suite|toolchain|mode|lane)
 kernel_field() {
 	local col
-	case $2 in suite) col=2 ;; toolchain) col=3 ;; mode) col=4 ;; *) die "bad field $2" ;; esac
+	case $2 in suite) col=2 ;; toolchain) col=3 ;; mode) col=4 ;; lane) col=5 ;; *) die "bad field $2" ;; esac
 	kernels_conf | awk -v v="$1" -v c="$col" '$1 == v { print $c; found = 1 } END { exit !found }' ||
-		die "kernel $1 is not in $RP_KCONF (known: $(kernel_versions | tr '\n' ' '))"
+		die "kernel $1 is not in $RP_KCONF (known: $(kernel_versions all | tr '\n' ' '))"
 }
 
 # kernel_dir VERSION: where fetch-kernel unpacks it.
@@ -269,11 +279,13 @@ toolchain_prefix() {
 		need_pkgs gcc-12 make dwarves libelf-dev bc kmod xz-utils zstd
 		RP_TC=(env)
 		;;
-	trixie)
-		"$RP_ROOT/scripts/build-chroot"
+	trixie | trixie-llvm)
+		if [ "$tc" = trixie ]; then "$RP_ROOT/scripts/build-chroot"; else "$RP_ROOT/scripts/build-chroot" --llvm; fi
 		RP_TC=("$RP_ROOT/scripts/in-chroot")
 		for d in "$@"; do RP_TC+=(--bind "$d"); done
 		RP_TC+=(--)
+		# clang/LLVM for the kernel and every module built against it (make reads LLVM from the environment).
+		[ "$tc" = trixie ] || RP_TC+=(env LLVM=1)
 		;;
 	*) die "unknown toolchain '$tc' for $ver in $RP_KCONF" ;;
 	esac

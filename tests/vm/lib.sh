@@ -153,6 +153,14 @@ churn() {
 	done
 }
 
+# kernel_wx WHEN: the kernel's own W+X check, which walks every kernel page table
+# (check_wx_pages, CONFIG_PTDUMP_DEBUGFS: the debug-lane kernels), must pass.
+# Stock Debian kernels lack the file: there the census's wx_pages stands alone.
+kernel_wx() {
+	[ -r /sys/kernel/debug/check_wx_pages ] || return 0
+	expect_eq "$1: the kernel's W+X check (check_wx_pages)" "$(cat /sys/kernel/debug/check_wx_pages)" SUCCESS
+}
+
 # finish: the test's verdict, as its exit status.
 finish() {
 	if [ "$rp_failures" -eq 0 ]; then

@@ -70,4 +70,5 @@ figures end drained
 spare() { [ "$(stat pool_chunks)" -le 1 ]; }
 check "chunks given back down to one spare" wait_for 30 spare
 expect_eq "census: W+X pages" "$(census wx_pages)" 0
+kernel_wx "modules loaded"
 finish

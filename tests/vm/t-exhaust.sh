@@ -62,5 +62,6 @@ modprobe dummy || fail "modprobe dummy"
 check "dummy pooled" grep -qE '^dummy [0-9]+ [0-9]+ yes 0 1$' $CENSUS
 check "dummy works" sh -c "ip link add rp-x1 type dummy && ip link del rp-x1"
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 check_drained /tmp/base /tmp/before
 finish

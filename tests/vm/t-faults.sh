@@ -57,6 +57,7 @@ expect_eq "dummy pooled" "$(pooled dummy)" yes
 expect_ge "collapse refused" "$(stat_delta pool_collapse_refused /tmp/before)" 1
 expect_ge "its chunk stays split" "$(stat pool_chunks_split)" 1
 expect_eq "W+X pages while split" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 check "dummy works while split" sh -c "ip link add rp-d0 type dummy && ip link del rp-d0"
 echo none > $F
 whole() { [ "$(stat pool_chunks_split)" = 0 ]; }

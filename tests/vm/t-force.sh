@@ -73,6 +73,7 @@ expect_eq "hooks" "$(stat hooks)" 3
 check "dummy, loaded while roxpool was going, is not pooled (4 KiB pages)" \
 	grep -qE '^dummy [0-9]+ [0-9]+ no [1-9][0-9]* 0$' $CENSUS
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 rmmod dummy || fail "rmmod dummy"
 insmod $T/rp_test_provider.ko || fail "insmod provider"
 check "pooled again" grep -qE '^rp_test_provider .* yes 0 1$' $CENSUS

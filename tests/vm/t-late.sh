@@ -28,5 +28,6 @@ expect_ge "its text freed as untracked, by the kernel" "$(stat_delta free_untrac
 check "unload btrfs and its dependencies" unload_since /tmp/base
 check "pool empty" wait_for 20 pool_empty
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 rmmod roxpool || fail "rmmod roxpool"
 finish

@@ -27,7 +27,10 @@ consumer_says() {
 	dmesg | sed -n 's/.*rp_test_consumer: \([0-9]*\)$/\1/p' | tail -n 1
 }
 settled() { [ "$(cat $LP/transition 2>/dev/null)" = 0 ]; }
-census_ok() { expect_eq "$1: census W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0; }
+census_ok() {
+	expect_eq "$1: census W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+	kernel_wx "$1"
+}
 
 insmod $T/rp_test_provider.ko || fail "insmod provider"
 expect_eq "unpatched" "$(consumer_says)" 42

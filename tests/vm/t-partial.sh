@@ -24,6 +24,7 @@ expect_ge "a text too large for a chunk fell back" \
 	"$(stat_delta pool_fallback_too_large /tmp/before)" 1
 expect_ge "its dependencies and init text were pooled" "$(stat_delta pool_allocs /tmp/before)" 2
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 cp /sys/kernel/debug/roxpool/chunks /tmp/chunks
 cat /tmp/chunks
 check "every chunk's alias read-only and large" \

@@ -59,5 +59,6 @@ expect_ge "pooled loads (each a split and a collapse)" "$splits" "$ROUNDS"
 check "no tracing command failed" sh -c "! grep -q . /tmp/poke.err" || cat /tmp/poke.err
 check "dummy works after" sh -c "ip link add rp-p1 type dummy && ip link del rp-p1"
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 check_drained /tmp/base /tmp/before
 finish

@@ -66,6 +66,7 @@ expect_ge "some loads ran switched off" "$(stat pool_fallback_disabled)" 1
 
 check_drained /tmp/modules-before /tmp/before
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' /sys/kernel/debug/roxpool/census)" 0
+kernel_wx "modules loaded"
 expect_eq "no chunk split" "$(stat pool_chunks_split)" 0
 chunks_spare() { [ "$(stat pool_chunks)" -le 1 ]; }
 check "chunks given back, at most one spare" wait_for 30 chunks_spare

@@ -34,6 +34,7 @@ check_census() {
 	[ "$n2m" -le "$lim" ] && ok "$1: $n2m 2 MiB translations for $(census pooled_text_bytes) bytes (limit+1 $lim)" ||
 		fail "$1: $n2m 2 MiB translations, more than $lim"
 	expect_eq "$1: W+X pages in the module area" "$(census wx_pages)" 0
+	kernel_wx "$1"
 	expect_eq "$1: no range staged" "$(stat pool_staged)" 0
 	expect_eq "$1: every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
 }

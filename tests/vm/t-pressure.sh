@@ -53,6 +53,7 @@ accounted /tmp/before
 expect_eq "pooled modules on 2 MiB pages only" \
 	"$(grep -cE '^[a-z0-9_]+ [0-9]+ [0-9]+ yes [1-9][0-9]* ' $CENSUS)" 0
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 check "dummy works" sh -c "ip link add rp-p0 type dummy && ip link del rp-p0"
 check "unload the set" unload_since /tmp/base
 rmmod rp_test_hog || fail "rmmod hog"
@@ -69,6 +70,7 @@ log "$loaded of 5 modules loaded; pooled $(stat_delta pool_allocs /tmp/tight) ra
 expect_ge "the small modules still load" "$loaded" 1
 accounted /tmp/tight
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 check "unload the set" unload_since /tmp/base
 rmmod rp_test_hog || fail "rmmod hog"
 check "pool empty" wait_for 20 pool_empty
@@ -78,5 +80,6 @@ modules_save /tmp/base
 expect_eq "modules of the set loaded" "$(load_set)" 5
 check "btrfs pooled" grep -qE '^btrfs [0-9]+ [0-9]+ yes 0 1$' $CENSUS
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "modules loaded"
 check_drained /tmp/base /tmp/before
 finish
