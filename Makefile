@@ -6,6 +6,7 @@
 #   make KDIR=<dir>      build against any kernel build/headers tree
 #   make check           everything: unit tests, checkpatch, builds, VM tests
 #   make check-debug     the VM tests on kernels built with lockdep, KASAN, kmemleak, kCFI
+#   make check-extra     all VM tests on the cloud and rt flavours and older 6.12 points
 #   make demo            boot stock 6.12 in QEMU with roxpool and real modules
 #   make deb             the roxpool-dkms Debian package (scripts/build-deb)
 
@@ -30,7 +31,10 @@ check:
 	scripts/check
 
 check-debug:
-	scripts/check-debug
+	scripts/check-lane debug
+
+check-extra:
+	scripts/check-lane extra
 
 demo:
 	scripts/demo
@@ -38,4 +42,4 @@ demo:
 deb:
 	scripts/build-deb
 
-.PHONY: all modules clean unit checkpatch check check-debug demo deb
+.PHONY: all modules clean unit checkpatch check check-debug check-extra demo deb

@@ -12,6 +12,7 @@ RP_PROG=${0##*/}
 RP_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 RP_CHROOT=$RP_CACHE/trixie-chroot # the build chroot of the "trixie" toolchain
 export RP_CHROOT
+RP_FLAVOURS='generic cloud rt' # Debian's amd64 kernel flavours (kernel_flavour)
 
 # ---- messages -------------------------------------------------------------------------------
 say()  { printf '==> %s\n' "$*" >&2; }
@@ -219,6 +220,16 @@ kernel_field() {
 	case $2 in suite) col=2 ;; toolchain) col=3 ;; mode) col=4 ;; lane) col=5 ;; *) die "bad field $2" ;; esac
 	kernels_conf | awk -v v="$1" -v c="$col" '$1 == v { print $c; found = 1 } END { exit !found }' ||
 		die "kernel $1 is not in $RP_KCONF (known: $(kernel_versions all | tr '\n' ' '))"
+}
+
+# kernel_flavour VERSION: Debian's flavour of the kernel: cloud (VERSION ends in -cloud), rt (-rt)
+# or generic (the plain amd64 flavour, and the debug lane's builds of it).
+kernel_flavour() {
+	case $1 in
+	*-cloud) echo cloud ;;
+	*-rt) echo rt ;;
+	*) echo generic ;;
+	esac
 }
 
 # kernel_dir VERSION: where fetch-kernel unpacks it.

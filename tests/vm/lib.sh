@@ -8,6 +8,10 @@ RP_PARAM=/sys/module/roxpool/parameters/enabled
 RP_KO=/roxpool/roxpool.ko
 RP_TRACING=/sys/kernel/tracing
 rp_failures=0
+# debug_pagealloc (the debug lane) maps the whole direct map with 4 KiB pages,
+# so there a chunk's direct-map alias is 4K by the kernel's choice, not split.
+RP_DIRECT_MAP_4K=0
+grep -qw debug_pagealloc=on /proc/cmdline 2>/dev/null && RP_DIRECT_MAP_4K=1
 
 log() { echo "[test] $*"; }
 
@@ -159,6 +163,19 @@ churn() {
 kernel_wx() {
 	[ -r /sys/kernel/debug/check_wx_pages ] || return 0
 	expect_eq "$1: the kernel's W+X check (check_wx_pages)" "$(cat /sys/kernel/debug/check_wx_pages)" SUCCESS
+}
+
+# need_module MODULE: true if this kernel has MODULE.  A flavour that lacks it
+# (cloud has no GPU or some network drivers) is said so in the log and the
+# test goes on without it; on the generic flavour a missing module fails.
+need_module() {
+	modinfo -n "$1" >/dev/null 2>&1 && return 0
+	if [ "${RP_FLAVOUR:-generic}" = generic ]; then
+		fail "module $1 missing from $RP_KVER"
+	else
+		log "module $1: not in the $RP_FLAVOUR flavour ($RP_KVER); going on without it"
+	fi
+	return 1
 }
 
 # finish: the test's verdict, as its exit status.

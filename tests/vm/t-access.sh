@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # modules: btrfs xfs ext4 f2fs nilfs2 udf bridge vxlan geneve wireguard openvswitch bonding dummy
 #
 # Who can see and change what.  Nothing of roxpool in sysfs or debugfs is

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # modules: btrfs xfs f2fs nilfs2 udf isofs vfat nls_cp437 nls_ascii squashfs overlay loop dm_crypt raid456 nf_tables bridge 8021q vxlan geneve wireguard tun veth dummy bonding openvswitch ext4 cifs
 # vm-args: --mem 2G --env CHURN_ROUNDS=4
 #

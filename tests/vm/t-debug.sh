@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: 6.12.117+debug 6.12.117+kcfi
+# flavours: generic
 # modules: xfs brd dummy veth
 #
 # The debug lane's checkers are really on, so that a clean run of the VM

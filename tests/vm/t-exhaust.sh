@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # modules: dummy
 #
 # Module address space exhausted (rp_test_hog reserves all of it).  With a

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic cloud rt
+# core: yes
 # modules: dummy
 # vm-args: --allow-taint R
 #

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # variant: stuff --cpu Skylake-Client-v4 --kernel-args retbleed=stuff
 #
 # roxpool in hook mode on a stock 6.12: hooks in place with IPMODIFY,

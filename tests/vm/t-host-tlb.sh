@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: all
+# flavours: generic
 #
 # The host's view of the guest's page tables (QEMU monitor "info tlb",
 # fetched with rp-host): roxpool's own text is mapped executable and

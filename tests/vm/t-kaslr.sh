@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # modules: isofs
 #
 # Module KASLR with pooled text: the kernel starts its module area at a

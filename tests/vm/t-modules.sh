@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # modules: btrfs xfs ext4 vfat nls_cp437 nls_ascii squashfs isofs brd loop dummy veth bridge 8021q vxlan wireguard bonding tun
 #
 # Real distro modules, with their dependencies, loaded and used with roxpool

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: native
+# flavours: generic
 # modules: btrfs dummy
 #
 # On a kernel with its own ROX cache for module text roxpool installs no

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # modules: dummy veth isofs
 #
 # text_poke() on pooled code while its chunk is split and collapsed: the

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # variant: EPYC-Rome --cpu EPYC-Rome --allow-warning 'Speculative Return Stack Overflow: WARNING: See'
 #
 # Loads that fail after the module's text was allocated from the pool

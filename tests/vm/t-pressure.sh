@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # modules: btrfs xfs ext4 bridge dummy
 #
 # Memory pressure.  With every free 2 MiB block broken up (a hog holds every

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: all
+# flavours: generic cloud rt
+# core: yes
 # vm-args: --no-load
 #
 # Load and unload roxpool 50 times: every load reports, every unload removes

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: all
+# flavours: generic cloud rt
+# core: yes
 #
 # Smoke test of the VM harness: the guest booted the kernel asked for, and
 # roxpool.ko, which /init loaded, is live.

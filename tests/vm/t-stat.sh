@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: all
+# flavours: generic
 # modules: btrfs xfs dummy
 #
 # roxpool-stat, the summary tool, on live statistics: it names the mode,

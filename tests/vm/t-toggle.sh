@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: all
+# flavours: generic
 #
 # The sysfs toggle takes exact boolean spellings and refuses anything else
 # with EINVAL, leaving the state unchanged; concurrent writers are safe.

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
+# flavours: generic
 # modules: isofs dummy
 #
 # The tracepoints follow one module's journey through the pool: with the
