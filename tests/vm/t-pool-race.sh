@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
 # flavours: generic cloud rt
-# core: yes
 # modules: btrfs xfs ext4 vfat nls_cp437 nls_ascii isofs squashfs bridge 8021q vxlan veth dummy tun bonding
 #
 # Concurrency: four loaders cycle distinct module groups on 2 vCPUs while a
