@@ -108,15 +108,13 @@ static unsigned long rp_census_wx(unsigned long *exec_4k,
 	return wx;
 }
 
-#define RP_CENSUS_CHUNKS	64
-
 static bool rp_in_chunks(const struct rp_chunk_info *chunks, unsigned int n,
 			 unsigned long addr)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (addr >= chunks[i].addr && addr < chunks[i].addr + PMD_SIZE)
+		if (addr >= chunks[i].addr && addr - chunks[i].addr < RP_CHUNK_BYTES)
 			return true;
 	return false;
 }
@@ -155,14 +153,14 @@ void rp_census_show(struct seq_file *m)
 		return;
 	}
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	chunks = kcalloc(RP_CENSUS_CHUNKS, sizeof(*chunks), GFP_KERNEL);
+	chunks = kcalloc(RP_MAX_CHUNKS, sizeof(*chunks), GFP_KERNEL);
 	if (!c || !chunks) {
 		kfree(c);
 		kfree(chunks);
 		return;
 	}
 
-	nchunks = rp_pool_chunks(chunks, RP_CENSUS_CHUNKS);
+	nchunks = rp_pool_chunks(chunks, RP_MAX_CHUNKS);
 	seq_puts(m, "# module core_text init_text pooled tlb_4k tlb_2m\n");
 	mmap_read_lock(mm);
 	rcu_read_lock();

@@ -61,7 +61,6 @@
 #include <roxpool/trace.h>
 
 #define RP_CHUNK_RELEASE_DELAY	(5 * HZ)
-#define RP_MAX_CHUNKS		((MODULES_END - MODULES_VADDR) / PMD_SIZE)
 /* How often a forced unload names the modules it still waits for. */
 #define RP_DRAIN_REPORT		(10 * HZ)
 /* Random 2 MiB slots tried for a new chunk before taking the lowest free. */
@@ -182,15 +181,15 @@ static bool rp_chunk_destroy(unsigned long addr)
 			    (void *)addr))
 		vm->flags &= ~VM_FLUSH_RESET_PERMS;
 	/* NX first: CPA refuses to make executable memory writable. */
-	if (static_call(rp_set_memory_nx)(addr, PTRS_PER_PMD) ||
-	    static_call(rp_set_memory_rw)(addr, PTRS_PER_PMD)) {
+	if (static_call(rp_set_memory_nx)(addr, RP_CHUNK_PAGES) ||
+	    static_call(rp_set_memory_rw)(addr, RP_CHUNK_PAGES)) {
 		pr_err("cannot make the chunk at %p writable again; left in place\n",
 		       (void *)addr);
 		rp_chunks_leaked++;
 		return false;
 	}
 	/* vfree() tells kmemleak; the chunk was allocated without telling it. */
-	kmemleak_alloc((void *)addr, PMD_SIZE, 0, GFP_KERNEL);
+	kmemleak_alloc((void *)addr, RP_CHUNK_BYTES, 0, GFP_KERNEL);
 	vfree((void *)addr);
 	return true;
 }
@@ -198,7 +197,7 @@ static bool rp_chunk_destroy(unsigned long addr)
 static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end)
 {
 	return static_call(rp___vmalloc_node_range_noprof)
-		(PMD_SIZE, PMD_SIZE, start, end,
+		(RP_CHUNK_BYTES, RP_CHUNK_BYTES, start, end,
 		 GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL,
 		 VM_ALLOW_HUGE_VMAP | VM_DEFER_KMEMLEAK, numa_node_id(),
 		 __builtin_return_address(0));
@@ -212,16 +211,16 @@ static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end)
  */
 static void *rp_vmalloc_chunk(void)
 {
-	unsigned long base = ALIGN(MODULES_VADDR, PMD_SIZE);
-	unsigned long slots = (MODULES_END - base) / PMD_SIZE - 1;
+	unsigned long base = ALIGN(MODULES_VADDR, RP_CHUNK_BYTES);
+	unsigned long slots = (MODULES_END - base) / RP_CHUNK_BYTES - 1;
 	unsigned int i;
 	void *p;
 
 	for (i = 0; i < RP_SLOT_TRIES; i++) {
 		unsigned long start = base +
-			(unsigned long)get_random_u32_below(slots) * PMD_SIZE;
+			(unsigned long)get_random_u32_below(slots) * RP_CHUNK_BYTES;
 
-		p = rp_vmalloc_chunk_in(start, start + PMD_SIZE + PAGE_SIZE);
+		p = rp_vmalloc_chunk_in(start, start + RP_CHUNK_BYTES + PAGE_SIZE);
 		if (p)
 			return p;
 	}
@@ -255,12 +254,12 @@ static struct rp_chunk *rp_chunk_create(unsigned int npages)
 	addr = (unsigned long)p;
 	if (!rp_pgt_leaf(addr, &c->leaf)) {
 		pr_warn_once("chunk at %p is not mapped by a PMD leaf; not pooling\n", p);
-		kmemleak_alloc(p, PMD_SIZE, 0, GFP_KERNEL);
+		kmemleak_alloc(p, RP_CHUNK_BYTES, 0, GFP_KERNEL);
 		vfree(p);
 		goto fail;
 	}
-	memset(p, INT3_INSN_OPCODE, PMD_SIZE);
-	err = static_call(rp_set_memory_rox)(addr, PTRS_PER_PMD);
+	memset(p, INT3_INSN_OPCODE, RP_CHUNK_BYTES);
+	err = static_call(rp_set_memory_rox)(addr, RP_CHUNK_PAGES);
 	if (!err)
 		err = rp_test_cpa_fault(addr, pmd_pfn(c->leaf));
 	if (err || !rp_pgt_leaf_is_rox(addr, &c->leaf) ||
@@ -290,13 +289,13 @@ fail:
 /* Where a range of @npages goes; a new chunk if none has room. */
 static struct rp_chunk *rp_place(unsigned int npages, unsigned int *first)
 {
-	const struct rp_map *maps[64];
-	struct rp_chunk *chunks[64], *c;
+	const struct rp_map *maps[RP_MAX_CHUNKS];
+	struct rp_chunk *chunks[RP_MAX_CHUNKS], *c;
 	unsigned int nr = 0;
 	struct rp_fit fit;
 
 	list_for_each_entry(c, &rp_chunks, node) {
-		if (nr == ARRAY_SIZE(maps))
+		if (nr == RP_MAX_CHUNKS)
 			break;
 		chunks[nr] = c;
 		maps[nr++] = &c->map;
@@ -305,7 +304,7 @@ static struct rp_chunk *rp_place(unsigned int npages, unsigned int *first)
 		*first = fit.first;
 		return chunks[fit.chunk];
 	}
-	if (nr == ARRAY_SIZE(maps) || nr >= RP_MAX_CHUNKS)
+	if (nr == RP_MAX_CHUNKS)
 		return NULL;
 	c = rp_chunk_create(npages);
 	if (c)
@@ -433,7 +432,7 @@ static bool rp_in_pool(unsigned long addr)
 	struct rp_chunk *c;
 
 	list_for_each_entry(c, &rp_chunks, node)
-		if (addr >= c->addr && addr < c->addr + PMD_SIZE)
+		if (addr >= c->addr && addr - c->addr < RP_CHUNK_BYTES)
 			return true;
 	return false;
 }

@@ -6,6 +6,7 @@
  */
 #include <linux/kernel.h>
 
+#include <roxpool/pool_map.h>
 #include <roxpool/stats.h>
 
 #define RP_LINE_MAX	96
@@ -39,8 +40,6 @@ static const char *const rp_fallback_names[RP_FB_NR] = {
 	[RP_FB_CHUNK]		= "no_chunk",
 	[RP_FB_STAGING]		= "no_memory",
 };
-
-#define RP_CHUNK_BYTES	(2ULL << 20)
 
 static void rp_pool_emit(const struct rp_pool_stats *p, rp_emit_fn emit,
 			 void *ctx)

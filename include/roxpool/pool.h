@@ -5,6 +5,7 @@
 #ifndef ROXPOOL_POOL_H
 #define ROXPOOL_POOL_H
 
+#include <linux/build_bug.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -12,6 +13,10 @@
 
 #include <roxpool/pool_map.h>
 #include <roxpool/stats.h>
+
+/* The chunk geometry of pool_map.h is the kernel's PMD leaf of 4 KiB pages. */
+static_assert(RP_CHUNK_BYTES == PMD_SIZE);
+static_assert(RP_CHUNK_PAGES == PTRS_PER_PTE);
 
 /**
  * struct rp_chunk - one 2 MiB chunk of module space
