@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 
 #include <roxpool/ksym.h>
+#include <roxpool/name.h>
 #include <roxpool/testing.h>
 
 DEFINE_STATIC_CALL_NULL(rp_kallsyms_lookup_name, kallsyms_lookup_name);
@@ -122,16 +123,15 @@ static enum rp_seal rp_read_seal(unsigned long addr)
 	return RP_SEAL_NONE;
 }
 
+static const char *const rp_seal_names[] = {
+	[RP_SEAL_NONE]		= "none",
+	[RP_SEAL_ENDBR]		= "endbr",
+	[RP_SEAL_SEALED]	= "sealed",
+};
+
 static const char *rp_seal_name(enum rp_seal seal)
 {
-	switch (seal) {
-	case RP_SEAL_ENDBR:
-		return "endbr";
-	case RP_SEAL_SEALED:
-		return "sealed";
-	default:
-		return "none";
-	}
+	return rp_name(rp_seal_names, ARRAY_SIZE(rp_seal_names), seal);
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include <roxpool/name.h>
 #include <roxpool/policy.h>
 
 /**
@@ -76,16 +77,15 @@ enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
 	return RP_MODE_HOOK;
 }
 
+static const char *const rp_mode_names[] = {
+	[RP_MODE_OFF]		= "off",
+	[RP_MODE_HOOK]		= "hook",
+	[RP_MODE_NATIVE]	= "native",
+};
+
 const char *rp_mode_name(enum rp_mode mode)
 {
-	switch (mode) {
-	case RP_MODE_HOOK:
-		return "hook";
-	case RP_MODE_NATIVE:
-		return "native";
-	default:
-		return "off";
-	}
+	return rp_name(rp_mode_names, ARRAY_SIZE(rp_mode_names), mode);
 }
 
 static const struct {

@@ -56,6 +56,7 @@
 
 #include <roxpool/core.h>
 #include <roxpool/ksym.h>
+#include <roxpool/name.h>
 #include <roxpool/pool.h>
 #include <roxpool/testing.h>
 #include <roxpool/trace.h>
@@ -124,17 +125,11 @@ static void rp_release_work_fn(struct work_struct *work);
 static DECLARE_WORK(rp_free_work, rp_free_work_fn);
 static DECLARE_DELAYED_WORK(rp_release_work, rp_release_work_fn);
 
-static const char *rp_state_name(enum rp_range_state state)
-{
-	switch (state) {
-	case RP_STAGED:
-		return "staged";
-	case RP_LIVE:
-		return "live";
-	default:
-		return "freeing";
-	}
-}
+static const char *const rp_range_state_names[] = {
+	[RP_STAGED]	= "staged",
+	[RP_LIVE]	= "live",
+	[RP_FREEING]	= "freeing",
+};
 
 static void rp_free_pages(struct page **pages, unsigned int n)
 {
@@ -799,7 +794,9 @@ static void rp_show_range(struct seq_file *m, const struct rp_range *r)
 	seq_printf(m, "0x%lx-0x%lx %8lu %-7s %s %s\n", r->addr,
 		   r->addr + ((unsigned long)r->npages << PAGE_SHIFT),
 		   (unsigned long)r->npages << PAGE_SHIFT,
-		   rp_state_name(r->state), r->owner[0] ? r->owner : "-",
+		   rp_name(rp_range_state_names,
+			   ARRAY_SIZE(rp_range_state_names), r->state),
+		   r->owner[0] ? r->owner : "-",
 		   r->owner[0] ? (r->init ? "init" : "core") : "-");
 }
 
@@ -844,19 +841,11 @@ unsigned int rp_pool_chunks(struct rp_chunk_info *info, unsigned int max)
 	return n;
 }
 
-static const char *rp_level_name(unsigned int level)
-{
-	switch (level) {
-	case PG_LEVEL_4K:
-		return "4K";
-	case PG_LEVEL_2M:
-		return "2M";
-	case PG_LEVEL_1G:
-		return "1G";
-	default:
-		return "?";
-	}
-}
+static const char *const rp_level_names[] = {
+	[PG_LEVEL_4K]	= "4K",
+	[PG_LEVEL_2M]	= "2M",
+	[PG_LEVEL_1G]	= "1G",
+};
 
 /**
  * rp_pool_show_chunks() - one line per chunk, with its direct-map alias
@@ -882,7 +871,8 @@ void rp_pool_show_chunks(struct seq_file *m)
 			   c->ptes ? "split" : "pmd", used,
 			   RP_CHUNK_PAGES - c->head - used,
 			   rp_map_largest_free(&c->map),
-			   pte ? rp_level_name(level) : "-",
+			   pte ? rp_name(rp_level_names, ARRAY_SIZE(rp_level_names),
+					 level) : "-",
 			   !pte ? "-" : (pte_flags(*pte) & _PAGE_RW) ? "rw" : "ro",
 			   alias);
 	}

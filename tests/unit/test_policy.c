@@ -62,6 +62,7 @@ static void test_mode_table(void **state)
 	assert_string_equal(rp_mode_name(RP_MODE_HOOK), "hook");
 	assert_string_equal(rp_mode_name(RP_MODE_NATIVE), "native");
 	assert_string_equal(rp_mode_name(RP_MODE_OFF), "off");
+	assert_string_equal(rp_mode_name((enum rp_mode)3), "?");
 }
 
 /* Each fact that makes pooling unsafe turns hook mode off, with its reason. */
