@@ -54,10 +54,10 @@
 #include <linux/workqueue.h>
 #include <asm/text-patching.h>
 
-#include <roxpool/core.h>
 #include <roxpool/ksym.h>
 #include <roxpool/name.h>
 #include <roxpool/pool.h>
+#include <roxpool/state.h>
 #include <roxpool/testing.h>
 #include <roxpool/trace.h>
 

@@ -11,7 +11,7 @@
 
 #include <linux/types.h>
 
-#include <roxpool/policy.h>
+#include <roxpool/parse.h>
 
 /**
  * enum rp_delay_point - where a test build may sleep to widen a race window
