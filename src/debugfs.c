@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
+#include <roxpool/census.h>
 #include <roxpool/counters.h>
 #include <roxpool/debugfs.h>
 #include <roxpool/hooks.h>
@@ -58,7 +59,7 @@ static const struct {
 	{ "census", 0444, rp_census_show },
 	{ "symbols", 0400, rp_ksym_show },
 	{ "allocations", 0400, rp_pool_show_allocations },
-	{ "chunks", 0400, rp_pool_show_chunks },
+	{ "chunks", 0400, rp_census_show_chunks },
 };
 
 static int rp_file_show(struct seq_file *m, void *v)
