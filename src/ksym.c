@@ -162,6 +162,21 @@ static unsigned long rp_find_kallsyms_lookup_name(void)
 }
 
 /**
+ * rp_ksym_lookup() - address of any kernel symbol, 0 if there is none
+ * @name: kallsyms name
+ *
+ * A test build can pretend a symbol is missing (testing.h).
+ *
+ * Return: the address; only for comparisons, never to be called.
+ */
+static unsigned long rp_ksym_lookup(const char *name)
+{
+	if (rp_test_hidden(name))
+		return 0;
+	return static_call(rp_kallsyms_lookup_name)(name);
+}
+
+/**
  * rp_ksym_init() - resolve every kernel function roxpool calls
  *
  * Fails with -ENOENT, naming the symbol, if a required one is missing.  Must
@@ -239,21 +254,6 @@ bool rp_ksym_has(enum rp_ksym_id id)
 const char *rp_ksym_name(enum rp_ksym_id id)
 {
 	return rp_ksyms[id].name;
-}
-
-/**
- * rp_ksym_lookup() - address of any kernel symbol, 0 if there is none
- * @name: kallsyms name
- *
- * A test build can pretend a symbol is missing (testing.h).
- *
- * Return: the address; only for comparisons, never to be called.
- */
-unsigned long rp_ksym_lookup(const char *name)
-{
-	if (rp_test_hidden(name))
-		return 0;
-	return static_call(rp_kallsyms_lookup_name)(name);
 }
 
 /**
