@@ -14,7 +14,7 @@
 # the direct map with one large page.
 . /rp/lib.sh
 
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 modules_save /tmp/base
 stats_save /tmp/before
 modprobe amdgpu || fail "modprobe amdgpu (no hardware needed: it registers its PCI driver)"
@@ -24,7 +24,7 @@ expect_ge "a text too large for a chunk fell back" \
 	"$(stat_delta pool_fallback_too_large /tmp/before)" 1
 expect_ge "its dependencies and init text were pooled" "$(stat_delta pool_allocs /tmp/before)" 2
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
-cp /sys/kernel/debug/roxpool/chunks /tmp/chunks
+cp $RP_DEBUGFS/chunks /tmp/chunks
 cat /tmp/chunks
 check "every chunk's alias read-only and large" \
 	sh -c "! awk '\$6 == \"4K\" || \$7 != \"ro\"' /tmp/chunks | grep -q ."

@@ -14,11 +14,9 @@
 . /rp/lib.sh
 
 MODS=$(sed -n 's/^# modules: //p' /rp/script.sh)
-CENSUS=/sys/kernel/debug/roxpool/census
-ALLOC=/sys/kernel/debug/roxpool/allocations
+CENSUS=$RP_DEBUGFS/census
+ALLOC=$RP_DEBUGFS/allocations
 T=$RP_TRACING
-
-census() { sed -n "s/^$1: //p" $CENSUS; }
 
 # check_census WHEN: every pooled module only on 2 MiB translations, no more
 # of them than the pooled text needs plus one, no W+X page.
@@ -61,9 +59,9 @@ done
 check_census "after loading"
 # Chunks: whole, and their direct-map alias read-only and not split below
 # 2 MiB ("address mapping used free largest alias_page alias_prot").
-cat /sys/kernel/debug/roxpool/chunks
+cat $RP_DEBUGFS/chunks
 check "every chunk one PMD leaf, alias read-only 2M/1G" sh -c \
-	"! awk '\$2 != \"pmd\" || (\$6 != \"2M\" && \$6 != \"1G\") || \$7 != \"ro\"' /sys/kernel/debug/roxpool/chunks | grep -q ."
+	"! awk '\$2 != \"pmd\" || (\$6 != \"2M\" && \$6 != \"1G\") || \$7 != \"ro\"' $RP_DEBUGFS/chunks | grep -q ."
 # roxpool cannot go while its pool holds live text, and trying changes nothing.
 check "rmmod roxpool refused while pooled text is live" sh -c "! rmmod roxpool 2>/tmp/rmmod.err"
 check "... with a clear message" grep -q 'in use' /tmp/rmmod.err
