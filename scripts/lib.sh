@@ -232,8 +232,10 @@ ensure_kernel() {
 }
 
 # ---- building the module --------------------------------------------------------------------
-# What build-module and dkms-build copy out of the repository (those that exist).
-RP_MODULE_SRCS=(src include Kbuild Makefile VERSION dkms.conf tests/modules)
+# What build-module and dkms-build copy out of the repository (those that exist): the module's
+# sources (scripts/module-sources.conf, which debian/rules installs too), dkms.conf, the test modules.
+mapfile -t RP_MODULE_SRCS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$RP_ROOT/scripts/module-sources.conf")
+RP_MODULE_SRCS+=(dkms.conf tests/modules)
 
 # module_out VERSION: the build directory of VERSION inside the repo (gitignored).
 module_out() { printf '%s/build/%s\n' "$RP_ROOT" "$1"; }
@@ -278,3 +280,4 @@ toolchain_prefix() {
 	*) die "unknown toolchain '$tc' for $ver in $RP_KCONF" ;;
 	esac
 }
+
