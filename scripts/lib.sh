@@ -281,3 +281,20 @@ toolchain_prefix() {
 	esac
 }
 
+# ---- defaults and benchmark output ----------------------------------------------------------
+# default_kernel: the kernel a script boots when not told which: Debian 13's stock kernel, the
+# first hook kernel of kernels.conf whose version ends in +deb13.
+default_kernel() {
+	local k
+	k=$(kernels_conf | awk '$4 == "hook" && $1 ~ /\+deb13$/ { print $1; exit }')
+	[ -n "$k" ] || die "no hook kernel ending in +deb13 in $RP_KCONF"
+	printf '%s\n' "$k"
+}
+
+# bench_value TAG KEY FILE: the first value of a "TAG KEY VALUE" line of a guest's benchmark
+# output; bench_values TAG KEY FILE: all of them, one a line.
+bench_value() { awk -v t="$1" -v k="$2" '$1 == t && $2 == k { print $3; exit }' "$3"; }
+bench_values() { awk -v t="$1" -v k="$2" '$1 == t && $2 == k { print $3 }' "$3"; }
+
+# median: the median of the numbers on stdin, one a line.
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
