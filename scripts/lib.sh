@@ -150,7 +150,7 @@ apt_private_update() {
 }
 
 # ---- judging a guest's kernel log -------------------------------------------------------------
-# What fails a VM run, whoever boots it (scripts/vm-run, tests/dkms/run): a kernel report (BUG,
+# What fails a VM run, whoever boots it (scripts/vm-run, tests/e2e/run): a kernel report (BUG,
 # WARNING, Oops, Call Trace, soft lockup, hung task, RCU stall, general protection, panic) and a
 # taint other than out-of-tree (O, 4096) and unsigned (E, 8192).
 RP_KMSG_BAD='BUG:|WARNING:|Oops|Call Trace|soft lockup|hung_task|blocked for more than|Kernel panic|general protection|kernel BUG|self-detected stall|detected stalls on'
