@@ -5,7 +5,7 @@
  * afterwards (pgtable.c), and given back to the page allocator once it has
  * been empty for RP_CHUNK_RELEASE_DELAY; one empty chunk is kept as a spare.
  *
- * Everything here runs under the pool mutex (pool.c) unless it says
+ * Everything here runs under the pool mutex (pool_state.c) unless it says
  * otherwise.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -17,7 +17,7 @@
  * or a collapse (table to leaf) under it could hand it the page-table page
  * instead of the text.  Both therefore run under text_mutex; a collapse,
  * which frees the PTE table, also under init_mm's mmap lock (ptdump).  The
- * whole lock order is in pool.c, next to the pool mutex.  The PMD is re-read under the
+ * whole lock order is in pool_state.c, next to the pool mutex.  The PMD is re-read under the
  * locks each time rather than trusted from the chunk's bookkeeping.
  */
 #include <linux/mm.h>

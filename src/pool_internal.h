@@ -2,14 +2,15 @@
 /*
  * The pool's shared state, for the pool's own files only:
  *
- *   pool.c         the state below, opening, draining and closing the pool
+ *   pool_state.c   the state below and its mutex
  *   staging.c      staging pages: where the loader writes a module's text
  *   chunk.c        chunk lifecycle: create, place into, collapse, release
  *   range.c        range lifecycle: stage, finalize, free (the hooks' calls)
+ *   pool.c         opening, draining and closing the pool
  *   pool_report.c  what the statistics, debugfs and the census read
  *
  * Everything here is protected by rp_pool_mutex unless it says otherwise;
- * its lock order is written next to it in pool.c.
+ * its lock order is written next to it in pool_state.c.
  */
 #ifndef ROXPOOL_POOL_INTERNAL_H
 #define ROXPOOL_POOL_INTERNAL_H
@@ -85,7 +86,7 @@ struct rp_pool_history {
 	u64 chunks_leaked;
 };
 
-/* pool.c: the state */
+/* pool_state.c: the state */
 extern struct mutex rp_pool_mutex;
 extern struct list_head rp_chunks;
 extern struct list_head rp_ranges;
