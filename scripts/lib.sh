@@ -253,8 +253,10 @@ ensure_kernel() {
 }
 
 # ---- building the module --------------------------------------------------------------------
-# What build-module and dkms-build copy out of the repository (those that exist).
-RP_MODULE_SRCS=(src include Kbuild Makefile VERSION dkms.conf tests/modules)
+# What build-module and dkms-build copy out of the repository (those that exist): the module's
+# sources (scripts/module-sources.conf, which debian/rules installs too), dkms.conf, the test modules.
+mapfile -t RP_MODULE_SRCS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$RP_ROOT/scripts/module-sources.conf")
+RP_MODULE_SRCS+=(dkms.conf tests/modules)
 
 # module_out VERSION: the build directory of VERSION inside the repo (gitignored).
 module_out() { printf '%s/build/%s\n' "$RP_ROOT" "$1"; }
@@ -301,3 +303,21 @@ toolchain_prefix() {
 	*) die "unknown toolchain '$tc' for $ver in $RP_KCONF" ;;
 	esac
 }
+
+# ---- defaults and benchmark output ----------------------------------------------------------
+# default_kernel: the kernel a script boots when not told which: Debian 13's stock kernel, the
+# first hook kernel of kernels.conf whose version ends in +deb13.
+default_kernel() {
+	local k
+	k=$(kernels_conf | awk '$4 == "hook" && $1 ~ /\+deb13$/ { print $1; exit }')
+	[ -n "$k" ] || die "no hook kernel ending in +deb13 in $RP_KCONF"
+	printf '%s\n' "$k"
+}
+
+# bench_value TAG KEY FILE: the first value of a "TAG KEY VALUE" line of a guest's benchmark
+# output; bench_values TAG KEY FILE: all of them, one a line.
+bench_value() { awk -v t="$1" -v k="$2" '$1 == t && $2 == k { print $3; exit }' "$3"; }
+bench_values() { awk -v t="$1" -v k="$2" '$1 == t && $2 == k { print $3 }' "$3"; }
+
+# median: the median of the numbers on stdin, one a line.
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -8,6 +8,10 @@
  * of roxpool's chunks can be written through their direct-map alias (must be
  * none: the module area scan cannot see that).  It needs no hook, so it
  * reports on every kernel, the kernel's own ROX cache included.
+ *
+ * Also the "chunks" file: each of roxpool's chunks with the page size and
+ * protection of its direct-map alias.  The page tables are read here; the
+ * pool only lists its chunks (rp_pool_visit_chunks()).
  */
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -16,7 +20,11 @@
 #include <linux/seq_file.h>
 #include <asm/pgtable_types.h>
 
+#include <roxpool/census.h>
+#include <roxpool/chunk.h>
 #include <roxpool/ksym.h>
+#include <roxpool/name.h>
+#include <roxpool/pgtable.h>
 #include <roxpool/pool.h>
 
 #define RP_AREA_PMDS	((MODULES_END - MODULES_VADDR) / PMD_SIZE + 1)
@@ -108,27 +116,55 @@ static unsigned long rp_census_wx(unsigned long *exec_4k,
 	return wx;
 }
 
-#define RP_CENSUS_CHUNKS	64
+/**
+ * struct rp_chunk_info - where a chunk is, for one census pass
+ * @addr: its address in module space
+ * @alias_writable: its memory is writable through the direct map (must
+ *	never be)
+ */
+struct rp_chunk_info {
+	unsigned long addr;
+	bool alias_writable;
+};
 
-static bool rp_in_chunks(const struct rp_chunk_info *chunks, unsigned int n,
-			 unsigned long addr)
+/**
+ * struct rp_chunk_list - the chunks as one census pass sees them
+ * @info: one entry per chunk, by address
+ * @n: entries used
+ */
+struct rp_chunk_list {
+	struct rp_chunk_info info[RP_MAX_CHUNKS];
+	unsigned int n;
+};
+
+/* Under the pool mutex: no chunk on the list is being released. */
+static void rp_census_chunk(const struct rp_chunk_view *v, void *ctx)
+{
+	struct rp_chunk_list *l = ctx;
+
+	if (l->n == RP_MAX_CHUNKS)
+		return;
+	l->info[l->n].addr = v->addr;
+	l->info[l->n++].alias_writable = rp_pgt_alias_writable(v->pfn);
+}
+
+static bool rp_census_pooled(const struct rp_chunk_list *l, unsigned long addr)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		if (addr >= chunks[i].addr && addr < chunks[i].addr + PMD_SIZE)
+	for (i = 0; i < l->n; i++)
+		if (rp_chunk_contains(l->info[i].addr, addr))
 			return true;
 	return false;
 }
 
 /* Chunks whose memory is writable through the direct map (must be none). */
-static unsigned int rp_census_alias_writable(const struct rp_chunk_info *chunks,
-					     unsigned int n)
+static unsigned int rp_census_alias_writable(const struct rp_chunk_list *l)
 {
 	unsigned int i, bad = 0;
 
-	for (i = 0; i < n; i++)
-		bad += chunks[i].alias_writable;
+	for (i = 0; i < l->n; i++)
+		bad += l->info[i].alias_writable;
 	return bad;
 }
 
@@ -145,24 +181,23 @@ void rp_census_show(struct seq_file *m)
 	struct list_head *mods = (void *)rp_ksym_addr(RP_KSYM_MODULES);
 	struct mm_struct *mm = (void *)rp_ksym_addr(RP_KSYM_INIT_MM);
 	unsigned long exec_4k = 0, exec_2m = 0, wx;
-	struct rp_chunk_info *chunks;
+	struct rp_chunk_list *chunks;
 	struct rp_census *c;
 	struct module *mod;
-	unsigned int nchunks;
 
 	if (!mods || !mm) {
 		seq_puts(m, "census unavailable: kernel symbols missing\n");
 		return;
 	}
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	chunks = kcalloc(RP_CENSUS_CHUNKS, sizeof(*chunks), GFP_KERNEL);
+	chunks = kzalloc(sizeof(*chunks), GFP_KERNEL);
 	if (!c || !chunks) {
 		kfree(c);
 		kfree(chunks);
 		return;
 	}
 
-	nchunks = rp_pool_chunks(chunks, RP_CENSUS_CHUNKS);
+	rp_pool_visit_chunks(rp_census_chunk, chunks);
 	seq_puts(m, "# module core_text init_text pooled tlb_4k tlb_2m\n");
 	mmap_read_lock(mm);
 	rcu_read_lock();
@@ -174,8 +209,7 @@ void rp_census_show(struct seq_file *m)
 
 		if (mod->state == MODULE_STATE_UNFORMED || !core->base)
 			continue;
-		pooled = rp_in_chunks(chunks, nchunks,
-				      (unsigned long)core->base);
+		pooled = rp_census_pooled(chunks, (unsigned long)core->base);
 		rp_census_range(c, (unsigned long)core->base, core->size, &n4k,
 				&n2m);
 		if (init->base)
@@ -208,7 +242,44 @@ void rp_census_show(struct seq_file *m)
 	seq_printf(m, "area_exec_2m: %lu\n", exec_2m);
 	seq_printf(m, "wx_pages: %lu\n", wx);
 	seq_printf(m, "chunk_alias_writable: %u\n",
-		   rp_census_alias_writable(chunks, nchunks));
+		   rp_census_alias_writable(chunks));
 	kfree(chunks);
 	kfree(c);
+}
+
+static const char *const rp_level_names[] = {
+	[PG_LEVEL_4K]	= "4K",
+	[PG_LEVEL_2M]	= "2M",
+	[PG_LEVEL_1G]	= "1G",
+};
+
+/* One line of the "chunks" file; under the pool mutex. */
+static void rp_census_show_chunk(const struct rp_chunk_view *v, void *ctx)
+{
+	unsigned long alias = (unsigned long)__va(v->pfn << PAGE_SHIFT);
+	unsigned int level = 0;
+	pte_t *pte = lookup_address(alias, &level);
+
+	seq_printf(ctx, "0x%lx %s %u %u %u %s %s 0x%lx\n", v->addr,
+		   v->split ? "split" : "pmd", v->used, v->free,
+		   v->largest_free,
+		   pte ? rp_name(rp_level_names, ARRAY_SIZE(rp_level_names),
+				 level) : "-",
+		   !pte ? "-" : (pte_flags(*pte) & _PAGE_RW) ? "rw" : "ro",
+		   alias);
+}
+
+/**
+ * rp_census_show_chunks() - one line per chunk, with its direct-map alias
+ * @m: debugfs seq_file
+ *
+ * "address mapping used free largest_free alias_page alias_prot alias":
+ * how the chunk is mapped now (one "pmd" leaf, or "split" while a range is
+ * staged), its pages in ranges and free, its largest free extent (pages),
+ * and the page size, protection and address of the direct map where its
+ * memory also appears (2M or 1G and "ro" when nothing fragmented it).
+ */
+void rp_census_show_chunks(struct seq_file *m)
+{
+	rp_pool_visit_chunks(rp_census_show_chunk, m);
 }

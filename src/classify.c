@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 
 #include <roxpool/classify.h>
+#include <roxpool/name.h>
 
 /**
  * rp_classify() - tell who an execmem allocation is for
@@ -56,7 +57,7 @@ static const char *const rp_class_names[RP_CLASS_NR] = {
 
 const char *rp_class_name(enum rp_class class)
 {
-	return (unsigned int)class < RP_CLASS_NR ? rp_class_names[class] : "?";
+	return rp_name(rp_class_names, ARRAY_SIZE(rp_class_names), class);
 }
 
 static const char *const rp_type_names[RP_EXECMEM_NR + 1] = {

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * roxpool's event counters.  Cheap to bump from any context; read as a
- * snapshot for debugfs.
+ * roxpool's event counters.  Cheap to bump from any context; read into the
+ * statistics snapshot that debugfs.c assembles.
  */
 #include <linux/atomic.h>
-#include <linux/utsname.h>
+#include <linux/minmax.h>
 
-#include <roxpool/core.h>
-#include <roxpool/hooks.h>
-#include <roxpool/pool.h>
+#include <roxpool/counters.h>
 
 static atomic64_t rp_alloc_by_type[RP_EXECMEM_NR + 1];
 static atomic64_t rp_alloc_by_class[RP_CLASS_NR];
@@ -32,23 +30,16 @@ void rp_count_free(enum rp_class class)
 }
 
 /**
- * rp_stats_read() - take a snapshot of every counter
- * @s: filled in
+ * rp_counters_read() - read every counter into a statistics snapshot
+ * @s: its counter fields are filled in, the rest is left alone
  *
  * Frees are read before allocations: a range is counted allocated before it
  * can be counted freed, so live = alloc - free never goes below zero even
  * while modules load and unload during the read.
  */
-void rp_stats_read(struct rp_stats *s)
+void rp_counters_read(struct rp_stats *s)
 {
 	unsigned int i;
-
-	memset(s, 0, sizeof(*s));
-	s->mode = rp_mode_name(rp_mode());
-	s->reason = rp_mode_reason();
-	s->kernel = init_utsname()->release;
-	s->enabled = rp_enabled();
-	s->hooks = rp_hooks_installed();
 
 	for (i = 0; i < RP_CLASS_NR; i++)
 		s->free_by_class[i] = atomic64_read(&rp_free_by_class[i]);
@@ -64,5 +55,4 @@ void rp_stats_read(struct rp_stats *s)
 	s->free_null = atomic64_read(&rp_counters[RP_CNT_FREE_NULL]);
 	s->track_failed = atomic64_read(&rp_counters[RP_CNT_TRACK_FAILED]);
 	s->text_rox = atomic64_read(&rp_counters[RP_CNT_TEXT_ROX]);
-	rp_pool_read(&s->pool);
 }

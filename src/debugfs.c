@@ -2,21 +2,44 @@
 /*
  * /sys/kernel/debug/roxpool/: read-only statistics.
  *
+ * The top of the reporting: each file shows what a layer below reports, and
+ * "stats" is the snapshot assembled here from all of them (state, counters,
+ * hooks, pool).  Nothing but main.c calls into this file.
+ *
  * Every file is read-only (0444, or 0400 where it shows kernel addresses),
  * so they stay readable under lockdown, which refuses writable debugfs files.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
 
-#include <roxpool/core.h>
+#include <roxpool/census.h>
+#include <roxpool/counters.h>
+#include <roxpool/debugfs.h>
+#include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
 #include <roxpool/pool.h>
+#include <roxpool/state.h>
 
 static struct dentry *rp_debugfs_dir;
 
 static void rp_seq_line(void *ctx, const char *line)
 {
 	seq_printf(ctx, "%s\n", line);
+}
+
+/* One consistent-enough reading of everything the statistics show. */
+static void rp_stats_read(struct rp_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->mode = rp_mode_name(rp_mode());
+	s->reason = rp_mode_reason();
+	s->kernel = init_utsname()->release;
+	s->enabled = rp_enabled();
+	s->hooks = rp_hooks_installed();
+	rp_counters_read(s);
+	rp_pool_read(&s->pool);
 }
 
 static void rp_show_stats(struct seq_file *m)
@@ -36,7 +59,7 @@ static const struct {
 	{ "census", 0444, rp_census_show },
 	{ "symbols", 0400, rp_ksym_show },
 	{ "allocations", 0400, rp_pool_show_allocations },
-	{ "chunks", 0400, rp_pool_show_chunks },
+	{ "chunks", 0400, rp_census_show_chunks },
 };
 
 static int rp_file_show(struct seq_file *m, void *v)

@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 
 #include <roxpool/ksym.h>
+#include <roxpool/name.h>
 #include <roxpool/testing.h>
 
 DEFINE_STATIC_CALL_NULL(rp_kallsyms_lookup_name, kallsyms_lookup_name);
@@ -122,16 +123,15 @@ static enum rp_seal rp_read_seal(unsigned long addr)
 	return RP_SEAL_NONE;
 }
 
+static const char *const rp_seal_names[] = {
+	[RP_SEAL_NONE]		= "none",
+	[RP_SEAL_ENDBR]		= "endbr",
+	[RP_SEAL_SEALED]	= "sealed",
+};
+
 static const char *rp_seal_name(enum rp_seal seal)
 {
-	switch (seal) {
-	case RP_SEAL_ENDBR:
-		return "endbr";
-	case RP_SEAL_SEALED:
-		return "sealed";
-	default:
-		return "none";
-	}
+	return rp_name(rp_seal_names, ARRAY_SIZE(rp_seal_names), seal);
 }
 
 /*
@@ -159,6 +159,21 @@ static unsigned long rp_find_kallsyms_lookup_name(void)
 	    sscanf(plus, "+%lx", &off) != 1 || off > 16)
 		return 0;
 	return addr - off;
+}
+
+/**
+ * rp_ksym_lookup() - address of any kernel symbol, 0 if there is none
+ * @name: kallsyms name
+ *
+ * A test build can pretend a symbol is missing (testing.h).
+ *
+ * Return: the address; only for comparisons, never to be called.
+ */
+static unsigned long rp_ksym_lookup(const char *name)
+{
+	if (rp_test_hidden(name))
+		return 0;
+	return static_call(rp_kallsyms_lookup_name)(name);
 }
 
 /**
@@ -239,21 +254,6 @@ bool rp_ksym_has(enum rp_ksym_id id)
 const char *rp_ksym_name(enum rp_ksym_id id)
 {
 	return rp_ksyms[id].name;
-}
-
-/**
- * rp_ksym_lookup() - address of any kernel symbol, 0 if there is none
- * @name: kallsyms name
- *
- * A test build can pretend a symbol is missing (testing.h).
- *
- * Return: the address; only for comparisons, never to be called.
- */
-unsigned long rp_ksym_lookup(const char *name)
-{
-	if (rp_test_hidden(name))
-		return 0;
-	return static_call(rp_kallsyms_lookup_name)(name);
 }
 
 /**

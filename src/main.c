@@ -16,24 +16,14 @@
 #include <linux/utsname.h>
 #include <asm/cpufeature.h>
 
-#include <roxpool/core.h>
+#include <roxpool/debugfs.h>
 #include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
+#include <roxpool/parse.h>
 #include <roxpool/pool.h>
+#include <roxpool/state.h>
 #include <roxpool/testing.h>
-
-static enum rp_mode rp_current_mode = RP_MODE_OFF;
-static const char *rp_current_reason = "not initialised";
-
-enum rp_mode rp_mode(void)
-{
-	return rp_current_mode;
-}
-
-const char *rp_mode_reason(void)
-{
-	return rp_current_reason;
-}
+#include <roxpool/track.h>
 
 static bool rp_native_rox(void)
 {
@@ -52,6 +42,7 @@ static int __init roxpool_init(void)
 				    !IS_ENABLED(CONFIG_KASAN_VMALLOC),
 		.allow_untested = rp_allow_untested(),
 	};
+	const char *reason;
 	enum rp_mode mode;
 	int err;
 
@@ -71,7 +62,7 @@ static int __init roxpool_init(void)
 		facts.missing_symbol = rp_ksym_pool_missing();
 		facts.loader_found = !facts.missing_symbol && rp_callers_init();
 	}
-	mode = rp_policy_mode(&facts, &rp_current_reason);
+	mode = rp_policy_mode(&facts, &reason);
 	if (mode == RP_MODE_HOOK) {
 		/* The pool opens only once every hook is in. */
 		err = rp_hooks_install();
@@ -80,9 +71,9 @@ static int __init roxpool_init(void)
 		rp_test_delay(RP_DELAY_HOOK_INSTALL);
 		rp_pool_start();
 	}
-	rp_current_mode = mode;
+	rp_set_mode(mode, reason);
 	rp_debugfs_init();
-	pr_info("mode %s: %s\n", rp_mode_name(mode), rp_current_reason);
+	pr_info("mode %s: %s\n", rp_mode_name(mode), reason);
 	return 0;
 }
 
@@ -92,10 +83,10 @@ static void __exit roxpool_exit(void)
 	 * Close the pool and wait until no pooled text is left: only
 	 * "rmmod -f" gets here with some, and then the hooks must outlive it.
 	 */
-	if (rp_current_mode == RP_MODE_HOOK)
+	if (rp_mode() == RP_MODE_HOOK)
 		rp_pool_drain();
 	rp_debugfs_exit();
-	if (rp_current_mode == RP_MODE_HOOK) {
+	if (rp_mode() == RP_MODE_HOOK) {
 		rp_hooks_remove();
 		rp_pool_exit();
 	}

@@ -17,7 +17,7 @@
  * or a collapse (table to leaf) under it could hand it the page-table page
  * instead of the text.  Both therefore run under text_mutex; a collapse,
  * which frees the PTE table, also under init_mm's mmap lock (ptdump).  The
- * order is in pool.c, next to the pool mutex.  The PMD is re-read under the
+ * whole lock order is in pool_state.c, next to the pool mutex.  The PMD is re-read under the
  * locks each time rather than trusted from the chunk's bookkeeping.
  */
 #include <linux/mm.h>
@@ -26,7 +26,7 @@
 #include <asm/tlbflush.h>
 
 #include <roxpool/ksym.h>
-#include <roxpool/pool.h>
+#include <roxpool/pgtable.h>
 
 static struct mm_struct *rp_init_mm(void)
 {
@@ -90,19 +90,6 @@ bool rp_pgt_leaf(unsigned long addr, pmd_t *leaf)
 		return false;
 	*leaf = v;
 	return true;
-}
-
-/**
- * rp_pgt_leaf_is_rox() - is a chunk mapped by one read-only+executable leaf?
- * @addr: the chunk
- * @leaf: set to the PMD entry when it is a leaf, whatever its protection
- *
- * Return: true for a present PMD leaf, not writable, executable.
- */
-bool rp_pgt_leaf_is_rox(unsigned long addr, pmd_t *leaf)
-{
-	return rp_pgt_leaf(addr, leaf) &&
-	       !(pmd_flags(*leaf) & (_PAGE_RW | _PAGE_NX));
 }
 
 /**

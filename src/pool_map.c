@@ -8,7 +8,7 @@
 
 #include <roxpool/pool_map.h>
 
-bool rp_map_test(const struct rp_map *m, unsigned int page)
+static bool rp_map_test(const struct rp_map *m, unsigned int page)
 {
 	return (m->bits[page / 64] >> (page % 64)) & 1;
 }
@@ -34,28 +34,6 @@ void rp_map_set(struct rp_map *m, unsigned int first, unsigned int n)
 void rp_map_clear(struct rp_map *m, unsigned int first, unsigned int n)
 {
 	rp_map_assign(m, first, n, false);
-}
-
-/**
- * rp_map_range_is() - are all pages of a range taken (or all free)?
- * @m: the chunk's map
- * @first: first page
- * @n: number of pages; a range past the chunk's end is never all anything
- * @taken: what to check for
- *
- * Return: true if every page of the range is @taken.
- */
-bool rp_map_range_is(const struct rp_map *m, unsigned int first,
-		     unsigned int n, bool taken)
-{
-	unsigned int p;
-
-	if (!n || first >= RP_CHUNK_PAGES || n > RP_CHUNK_PAGES - first)
-		return false;
-	for (p = first; p < first + n; p++)
-		if (rp_map_test(m, p) != taken)
-			return false;
-	return true;
 }
 
 unsigned int rp_map_used(const struct rp_map *m)
@@ -94,15 +72,6 @@ unsigned int rp_map_largest_free(const struct rp_map *m)
 	while ((len = rp_map_next_extent(m, &pos, &first)))
 		best = max(best, len);
 	return best;
-}
-
-unsigned int rp_map_free_extents(const struct rp_map *m)
-{
-	unsigned int pos = 0, first, n = 0;
-
-	while (rp_map_next_extent(m, &pos, &first))
-		n++;
-	return n;
 }
 
 /**

@@ -6,6 +6,8 @@
  */
 #include <linux/kernel.h>
 
+#include <roxpool/name.h>
+#include <roxpool/pool_map.h>
 #include <roxpool/stats.h>
 
 #define RP_LINE_MAX	96
@@ -40,7 +42,10 @@ static const char *const rp_fallback_names[RP_FB_NR] = {
 	[RP_FB_STAGING]		= "no_memory",
 };
 
-#define RP_CHUNK_BYTES	(2ULL << 20)
+const char *rp_fallback_name(enum rp_fallback why)
+{
+	return rp_name(rp_fallback_names, ARRAY_SIZE(rp_fallback_names), why);
+}
 
 static void rp_pool_emit(const struct rp_pool_stats *p, rp_emit_fn emit,
 			 void *ctx)
@@ -69,7 +74,7 @@ static void rp_pool_emit(const struct rp_pool_stats *p, rp_emit_fn emit,
 	rp_emit_u64(emit, ctx, "pool_allocs", NULL, p->allocs);
 	rp_emit_u64(emit, ctx, "pool_frees", NULL, p->frees);
 	for (i = 0; i < RP_FB_NR; i++)
-		rp_emit_u64(emit, ctx, "pool_fallback", rp_fallback_names[i],
+		rp_emit_u64(emit, ctx, "pool_fallback", rp_fallback_name(i),
 			    p->fallbacks[i]);
 	rp_emit_u64(emit, ctx, "pool_finalized", NULL, p->finalized);
 	rp_emit_u64(emit, ctx, "pool_bytes_copied", NULL, p->bytes_copied);

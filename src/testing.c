@@ -19,10 +19,11 @@
 #include <linux/sysfs.h>
 
 #include <roxpool/ksym.h>
-#include <roxpool/pool.h>
 #include <roxpool/testing.h>
 
 static unsigned int rp_faults;
+/* Run when the collapse fault is disarmed (the pool's kick, once it opens). */
+static rp_test_fn rp_collapse_allowed;
 
 static int rp_fault_set(const char *val, const struct kernel_param *kp)
 {
@@ -36,8 +37,12 @@ static int rp_fault_set(const char *val, const struct kernel_param *kp)
 	if (old != mask)
 		pr_info("fault injection: %s\n", val);
 	/* Chunks left split while collapse was refused are collapsed now. */
-	if ((old & RP_FAULT_COLLAPSE) && !(mask & RP_FAULT_COLLAPSE))
-		rp_pool_kick();
+	if ((old & RP_FAULT_COLLAPSE) && !(mask & RP_FAULT_COLLAPSE)) {
+		rp_test_fn fn = READ_ONCE(rp_collapse_allowed);
+
+		if (fn)
+			fn();
+	}
 	return 0;
 }
 
@@ -93,6 +98,19 @@ bool rp_test_hidden(const char *sym)
 			s++;
 	}
 	return false;
+}
+
+/**
+ * rp_test_on_collapse_allowed() - what to run when the collapse fault is
+ * disarmed
+ * @fn: the pool's kick: it collapses the chunks the fault left split
+ *
+ * The pool registers it when it opens; test knobs never call up into the
+ * pool by name.
+ */
+void rp_test_on_collapse_allowed(rp_test_fn fn)
+{
+	WRITE_ONCE(rp_collapse_allowed, fn);
 }
 
 /**

@@ -11,7 +11,8 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include <roxpool/core.h>
+#include <roxpool/counters.h>
+#include <roxpool/track.h>
 
 #define RP_TRACK_BITS	9
 

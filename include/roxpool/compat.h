@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every difference between the kernels roxpool builds for lives here.
+ * What the code compiles around between the kernels roxpool builds for:
+ * mirrored kernel enums checked at build time, prototypes no header offers
+ * modules, the ftrace and RCU-tasks variants.
  *
- * Supported range: see RP_KERNEL_MIN_* in policy.h (6.10: execmem appears).
+ * Version facts that decide something live where they decide it: the
+ * supported, native and tested ranges in policy.h (read by Kbuild and the
+ * mode decision), the loader functions that call execmem_alloc() on each
+ * version in hooks/execmem_alloc.c, 6.12's vmalloc node rule in chunk.c.
  * Tested: 6.12 (Debian 12 and 13), 7.3 (native ROX cache, stand-down).
  */
 #ifndef ROXPOOL_COMPAT_H

@@ -104,7 +104,6 @@ const char *rp_ksym_pool_missing(void);
 unsigned long rp_ksym_addr(enum rp_ksym_id id);
 bool rp_ksym_has(enum rp_ksym_id id);
 const char *rp_ksym_name(enum rp_ksym_id id);
-unsigned long rp_ksym_lookup(const char *name);
 bool rp_ksym_extent(const char *name, unsigned long *start, unsigned long *end);
 long rp_ksym_calls(unsigned long start, unsigned long end,
 		   unsigned long target);

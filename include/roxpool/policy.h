@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * roxpool version and input policy.
+ * roxpool version policy: the supported kernels and the mode decision.
  *
  * This header needs no kernel: it is built into the module and into the
  * user-space unit tests.  The supported kernel range is declared here once;
@@ -76,17 +76,5 @@ struct rp_kernel_facts {
 enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
 			    const char **reason);
 const char *rp_mode_name(enum rp_mode mode);
-int rp_parse_bool(const char *s, bool *res);
-int rp_parse_release(const char *release, unsigned int *version);
-
-/* Faults a test build can arm through its fault_inject parameter. */
-#define RP_FAULT_CHUNK		0x1	/* a new chunk cannot be made */
-#define RP_FAULT_STAGING	0x2	/* no memory for staging pages */
-#define RP_FAULT_COLLAPSE	0x4	/* a split chunk is not collapsed */
-#define RP_FAULT_CPA		0x8	/* a new chunk's CPA fails half way */
-#define RP_FAULT_ALL		0xf
-
-int rp_parse_faults(const char *s, unsigned int *mask);
-int rp_format_faults(unsigned int mask, char *buf, size_t size);
 
 #endif /* ROXPOOL_POLICY_H */

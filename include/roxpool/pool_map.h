@@ -12,7 +12,20 @@
 
 #include <linux/types.h>
 
+/*
+ * A chunk's geometry, defined here once: 2 MiB, one PMD leaf, 512 pages of
+ * 4 KiB.  chunk.h checks both figures against the kernel's at build time.
+ */
 #define RP_CHUNK_PAGES	512
+#define RP_CHUNK_BYTES	(RP_CHUNK_PAGES * 4096UL)
+
+/*
+ * The pool never has more chunks than this (128 MiB of module text, far more
+ * than any system loads): placement looks at an array of this many maps, and
+ * a range that fits in none of them is left to the kernel (RP_FB_CHUNK).
+ */
+#define RP_MAX_CHUNKS	64
+
 #define RP_MAP_WORDS	(RP_CHUNK_PAGES / 64)
 
 /**
@@ -33,14 +46,10 @@ struct rp_fit {
 	unsigned int first;
 };
 
-bool rp_map_test(const struct rp_map *m, unsigned int page);
 void rp_map_set(struct rp_map *m, unsigned int first, unsigned int n);
 void rp_map_clear(struct rp_map *m, unsigned int first, unsigned int n);
-bool rp_map_range_is(const struct rp_map *m, unsigned int first,
-		     unsigned int n, bool taken);
 unsigned int rp_map_used(const struct rp_map *m);
 unsigned int rp_map_largest_free(const struct rp_map *m);
-unsigned int rp_map_free_extents(const struct rp_map *m);
 bool rp_map_best_fit(const struct rp_map *const *maps, unsigned int nr,
 		     unsigned int npages, struct rp_fit *fit);
 

@@ -13,22 +13,7 @@
 #include <linux/types.h>
 
 #include <roxpool/classify.h>
-
-/**
- * enum rp_fallback - why a loader text allocation was not pooled
- * @RP_FB_DISABLED: the sysfs switch is off
- * @RP_FB_TOO_LARGE: larger than a chunk
- * @RP_FB_CHUNK: no room and no new chunk (allocation or PMD mapping failed)
- * @RP_FB_STAGING: no memory for the staging pages or the PTE table
- * @RP_FB_NR: number of reasons
- */
-enum rp_fallback {
-	RP_FB_DISABLED,
-	RP_FB_TOO_LARGE,
-	RP_FB_CHUNK,
-	RP_FB_STAGING,
-	RP_FB_NR,
-};
+#include <roxpool/fallback.h>
 
 /**
  * struct rp_pool_stats - the pool's state and history

@@ -11,7 +11,7 @@
 
 #include <linux/types.h>
 
-#include <roxpool/policy.h>
+#include <roxpool/parse.h>
 
 /**
  * enum rp_delay_point - where a test build may sleep to widen a race window
@@ -25,11 +25,15 @@ enum rp_delay_point {
 	RP_DELAY_ALLOC,
 };
 
+/* What a test knob runs when it changes (registered by the layer above). */
+typedef void (*rp_test_fn)(void);
+
 #ifdef ROXPOOL_TEST
 bool rp_fault(unsigned int fault);
 void rp_test_delay(enum rp_delay_point point);
 bool rp_test_hidden(const char *sym);
 int rp_test_cpa_fault(unsigned long chunk, unsigned long pfn);
+void rp_test_on_collapse_allowed(rp_test_fn fn);
 #else
 static inline bool rp_fault(unsigned int fault)
 {
@@ -48,6 +52,10 @@ static inline bool rp_test_hidden(const char *sym)
 static inline int rp_test_cpa_fault(unsigned long chunk, unsigned long pfn)
 {
 	return 0;
+}
+
+static inline void rp_test_on_collapse_allowed(rp_test_fn fn)
+{
 }
 #endif
 

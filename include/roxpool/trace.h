@@ -18,7 +18,7 @@
 
 #include <linux/tracepoint.h>
 
-#include <roxpool/stats.h>
+#include <roxpool/fallback.h>
 
 TRACE_EVENT(roxpool_alloc,
 	    TP_PROTO(unsigned long addr, unsigned long size, unsigned long chunk),
@@ -64,23 +64,18 @@ DEFINE_EVENT(roxpool_range, roxpool_free,
 	     TP_ARGS(module, addr, size, chunk, init)
 );
 
-TRACE_DEFINE_ENUM(RP_FB_DISABLED);
-TRACE_DEFINE_ENUM(RP_FB_TOO_LARGE);
-TRACE_DEFINE_ENUM(RP_FB_CHUNK);
-TRACE_DEFINE_ENUM(RP_FB_STAGING);
-
-/* The reasons as pool_fallback_<why> in the statistics name them. */
+/*
+ * The reason by number and by the name pool_fallback_<name> of the
+ * statistics gives it (rp_fallback_name(), the one table of names).
+ */
 TRACE_EVENT(roxpool_fallback,
 	    TP_PROTO(enum rp_fallback why),
 	    TP_ARGS(why),
-	    TP_STRUCT__entry(__field(unsigned int, why)),
-	    TP_fast_assign(__entry->why = why;),
-	    TP_printk("reason=%s",
-		      __print_symbolic(__entry->why,
-				       { RP_FB_DISABLED, "disabled" },
-				       { RP_FB_TOO_LARGE, "too_large" },
-				       { RP_FB_CHUNK, "no_chunk" },
-				       { RP_FB_STAGING, "no_memory" }))
+	    TP_STRUCT__entry(__field(unsigned int, why)
+			     __string(reason, rp_fallback_name(why))),
+	    TP_fast_assign(__entry->why = why;
+			   __assign_str(reason);),
+	    TP_printk("reason=%s", __get_str(reason))
 );
 
 #endif /* ROXPOOL_TRACE_H */

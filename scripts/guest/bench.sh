@@ -6,38 +6,23 @@
 # directory (tlb.MODE.txt).
 # Arguments: REPS MODES MODULE...; MODES is "stock pooled", or "native" on
 # a kernel with its own ROX cache (the set is loaded as it is, REPS times).
+# Helpers (stat, census, modules_save, unload_since): tests/vm/lib.sh,
+# which scripts/vm-run puts at /rp/lib.sh.
+. /rp/lib.sh
 REPS=$1
 MODES=$2
 shift 2
 MODS=$*
-S=/sys/kernel/debug/roxpool
-P=/sys/module/roxpool/parameters/enabled
-cut -d' ' -f1 /proc/modules | sort > /tmp/base
+modules_save /tmp/base
 
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
-unload_all() {
-	pass=0
-	while [ $pass -lt 20 ]; do
-		left=0
-		for m in $(cut -d' ' -f1 /proc/modules); do
-			grep -qx "$m" /tmp/base && continue
-			left=$((left + 1))
-			[ "$(awk -v m="$m" '$1 == m { print $3 }' /proc/modules)" = 0 ] && rmmod "$m"
-		done
-		[ $left -eq 0 ] && return 0
-		pass=$((pass + 1))
-	done
-	return 1
-}
-census() { sed -n "s/^$1: //p" $S/census; }
-stat() { sed -n "s/^$1: //p" $S/stats; }
 
 r=1
 while [ "$r" -le "$REPS" ]; do
 	for mode in $MODES; do
 		case $mode in
-		stock) echo 0 > $P ;;
-		pooled) echo 1 > $P ;;
+		stock) echo 0 > "$RP_PARAM" ;;
+		pooled) echo 1 > "$RP_PARAM" ;;
 		esac
 		splits0=$(awk '$1 == "direct_map_level2_splits" { print $2 }' /proc/vmstat)
 		t0=$(now_ms)
@@ -58,8 +43,8 @@ while [ "$r" -le "$REPS" ]; do
 			splits1=$(awk '$1 == "direct_map_level2_splits" { print $2 }' /proc/vmstat)
 			echo "BENCH l2_splits.$mode $((splits1 - splits0))"
 			grep -E '^DirectMap' /proc/meminfo | tr -d ':' | awk -v m=$mode '{ print "BENCH " $1 "." m " " $2 }'
-			sed "s/^/CENSUS.$mode /" $S/census
-			[ $mode = pooled ] && sed 's/^/CHUNKS /' $S/chunks
+			sed "s/^/CENSUS.$mode /" "$RP_DEBUGFS/census"
+			[ $mode = pooled ] && sed 's/^/CHUNKS /' "$RP_DEBUGFS/chunks"
 			echo "BENCH execmem_areas.$mode $(grep -c 'execmem_alloc.* pages=512 ' /proc/vmallocinfo)"
 			# The host's view, right after the census: nothing loads between.
 			if rp-host monitor info tlb > /tmp/tlb.txt; then
@@ -75,7 +60,7 @@ while [ "$r" -le "$REPS" ]; do
 			echo "BENCH churn_overhead $(($(stat pool_bytes) - $(stat pool_bytes_allocated)))"
 		fi
 		t0=$(now_ms)
-		unload_all || echo "BENCH error unload $mode"
+		unload_since /tmp/base || echo "BENCH error unload $mode"
 		t1=$(now_ms)
 		echo "BENCH unload_ms.$mode $((t1 - t0))"
 	done

@@ -11,10 +11,11 @@
 #include <linux/kernel.h>
 #include <linux/compiler.h>
 
-#include <roxpool/core.h>
+#include <roxpool/counters.h>
 #include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
 #include <roxpool/pool.h>
+#include <roxpool/track.h>
 
 /*
  * Kernel functions known to call execmem_alloc(), by class.  Any of them may

@@ -10,7 +10,7 @@
  * not pooled (too large, pool switched off or exhausted between the two
  * allocations) gets exactly what the kernel would have given it.
  */
-#include <roxpool/core.h>
+#include <roxpool/counters.h>
 #include <roxpool/hooks.h>
 #include <roxpool/ksym.h>
 #include <roxpool/pool.h>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for src/policy.c: mode choice, the strict toggle parser, release
- * parsing, and agreement of dkms.conf with the declared kernel range.
+ * Unit tests for src/policy.c (mode choice) and src/parse.c (the strict
+ * toggle parser, release and fault parsing), and agreement of dkms.conf
+ * with the declared kernel range.
  */
 #include <errno.h>
 #include <regex.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <roxpool/parse.h>
 #include <roxpool/policy.h>
 
 static void test_mode_table(void **state)
@@ -62,6 +64,7 @@ static void test_mode_table(void **state)
 	assert_string_equal(rp_mode_name(RP_MODE_HOOK), "hook");
 	assert_string_equal(rp_mode_name(RP_MODE_NATIVE), "native");
 	assert_string_equal(rp_mode_name(RP_MODE_OFF), "off");
+	assert_string_equal(rp_mode_name((enum rp_mode)3), "?");
 }
 
 /* Each fact that makes pooling unsafe turns hook mode off, with its reason. */

@@ -9,6 +9,39 @@
 
 #include <roxpool/pool_map.h>
 
+/*
+ * Readers of a map for the checks below: test helpers, not part of the
+ * module (which needs only what pool_map.h declares).
+ */
+static bool rp_map_test(const struct rp_map *m, unsigned int page)
+{
+	return (m->bits[page / 64] >> (page % 64)) & 1;
+}
+
+/* All pages of a range taken (or all free); past the end never. */
+static bool rp_map_range_is(const struct rp_map *m, unsigned int first,
+			    unsigned int n, bool taken)
+{
+	unsigned int p;
+
+	if (!n || first >= RP_CHUNK_PAGES || n > RP_CHUNK_PAGES - first)
+		return false;
+	for (p = first; p < first + n; p++)
+		if (rp_map_test(m, p) != taken)
+			return false;
+	return true;
+}
+
+/* Number of runs of free pages. */
+static unsigned int rp_map_free_extents(const struct rp_map *m)
+{
+	unsigned int p, n = 0;
+
+	for (p = 0; p < RP_CHUNK_PAGES; p++)
+		n += !rp_map_test(m, p) && (!p || rp_map_test(m, p - 1));
+	return n;
+}
+
 static void test_set_clear(void **state)
 {
 	struct rp_map m = { { 0 } };

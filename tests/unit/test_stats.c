@@ -114,6 +114,18 @@ static void test_first_key_is_mode(void **state)
 	assert_string_equal(value_of(&s, "enabled"), "0");
 }
 
+/* One list names the reasons for the statistics and the tracepoint. */
+static void test_fallback_names(void **state)
+{
+	(void)state;
+	assert_int_equal(RP_FB_NR, 4);
+	assert_string_equal(rp_fallback_name(RP_FB_DISABLED), "disabled");
+	assert_string_equal(rp_fallback_name(RP_FB_TOO_LARGE), "too_large");
+	assert_string_equal(rp_fallback_name(RP_FB_CHUNK), "no_chunk");
+	assert_string_equal(rp_fallback_name(RP_FB_STAGING), "no_memory");
+	assert_string_equal(rp_fallback_name(RP_FB_NR), "?");
+}
+
 static void test_null_strings(void **state)
 {
 	struct rp_stats st = { .mode = "off" };
@@ -130,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_first_key_is_mode),
 		cmocka_unit_test(test_null_strings),
+		cmocka_unit_test(test_fallback_names),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-# Helpers for roxpool's guest test scripts (tests/vm/t-*.sh).
+# Helpers for roxpool's guest scripts (tests/vm/t-*.sh, scripts/guest/*.sh).
 # scripts/vm-run copies this file into the guest as /rp/lib.sh; a test
 # sources it, runs its steps, and exits 0 only if every check held.
 
-RP_STATS=/sys/kernel/debug/roxpool/stats
+RP_DEBUGFS=/sys/kernel/debug/roxpool
+RP_STATS=$RP_DEBUGFS/stats
 RP_PARAM=/sys/module/roxpool/parameters/enabled
 RP_KO=/roxpool/roxpool.ko
 RP_TRACING=/sys/kernel/tracing
@@ -47,6 +48,11 @@ expect_ge() {
 # stat KEY: one value from roxpool's debugfs stats.
 stat() {
 	sed -n "s/^$1: //p" "$RP_STATS"
+}
+
+# census KEY: one total from roxpool's debugfs census.
+census() {
+	sed -n "s/^$1: //p" "$RP_DEBUGFS/census"
 }
 
 # stats_save FILE: keep a copy of all statistics.

@@ -11,7 +11,7 @@
 # complete list, also while modules come and go.
 . /rp/lib.sh
 
-DBG=/sys/kernel/debug/roxpool
+DBG=$RP_DEBUGFS
 PARAMS=/sys/module/roxpool/parameters
 ALLOC=$DBG/allocations
 for m in $(sed -n 's/^# modules: //p' /rp/script.sh); do modprobe "$m" || fail "modprobe $m"; done

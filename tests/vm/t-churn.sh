@@ -15,11 +15,9 @@
 . /rp/lib.sh
 
 MODS=$(sed -n 's/^# modules: //p' /rp/script.sh | sed 's/nls_cp437 nls_ascii //')
-CENSUS=/sys/kernel/debug/roxpool/census
 ROUNDS=${CHURN_ROUNDS:-4}
 SEED=${CHURN_SEED:-$(($(date +%s) % 32768))}
 RANDOM=$SEED
-census() { sed -n "s/^$1: //p" $CENSUS; }
 
 # shuffled: the modules of the set in a random order.
 shuffled() { for m in $MODS; do echo "$RANDOM $m"; done | sort -n | cut -d' ' -f2; }

@@ -13,7 +13,7 @@
 . /rp/lib.sh
 
 T=$RP_TESTS
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 HOG=/sys/module/rp_test_hog/parameters/release_kb
 modules_save /tmp/base
 stats_save /tmp/before
@@ -43,7 +43,7 @@ check "pool empty" wait_for 20 pool_empty
 expect_eq "one spare chunk" "$(stat pool_chunks)" 1
 insmod $T/rp_test_hog.ko vspace=1 || fail "insmod hog"
 # The hog's init text is freed by a work item after its init: not counted.
-no_init_text() { ! grep -q ' init$' /sys/kernel/debug/roxpool/allocations; }
+no_init_text() { ! grep -q ' init$' $RP_DEBUGFS/allocations; }
 check "the hog's init text freed" wait_for 20 no_init_text
 stats_save /tmp/full
 check "modprobe dummy fails" sh -c "! modprobe dummy 2>/tmp/err"
@@ -54,7 +54,7 @@ expect_ge "its text was pooled first" "$(stat_delta pool_allocs /tmp/full)" 1
 freed_again() { [ "$(stat_delta pool_frees /tmp/full)" = "$(stat_delta pool_allocs /tmp/full)" ]; }
 check "... and freed again" wait_for 20 freed_again
 expect_eq "only the hog's text is left in the pool" \
-	"$(awk '{ printf "%s ", $4 }' /sys/kernel/debug/roxpool/allocations)" "rp_test_hog "
+	"$(awk '{ printf "%s ", $4 }' $RP_DEBUGFS/allocations)" "rp_test_hog "
 expect_eq "no dummy" "$(grep -c '^dummy ' /proc/modules)" 0
 rmmod rp_test_hog || fail "rmmod hog"
 

@@ -12,7 +12,7 @@
 . /rp/lib.sh
 
 F=/sys/module/roxpool/parameters/fault_inject
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 # pooled MODULE: yes or no, from the census.
 pooled() { awk -v m="$1" '$1 == m { print $4 }' $CENSUS; }
 

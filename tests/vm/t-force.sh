@@ -17,7 +17,7 @@
 . /rp/lib.sh
 
 T=$RP_TESTS
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 roxpool_state() { sed -n 's/^roxpool [0-9]* [0-9-]* [^ ]* \([A-Za-z]*\) .*/\1/p' /proc/modules; }
 roxpool_gone() { ! grep -q '^roxpool ' /proc/modules; }
 waiting() { dmesg | grep -q 'forced unload: waiting until these modules are unloaded'; }
@@ -26,7 +26,7 @@ insmod $T/rp_test_provider.ko && insmod $T/rp_test_consumer.ko || fail "load the
 check "both pooled" sh -c "[ \$(grep -cE '^rp_test_(provider|consumer) .* yes 0 1$' $CENSUS) = 2 ]"
 check "plain rmmod refused while text is pooled" sh -c "! rmmod roxpool 2>/dev/null"
 
-cp /sys/kernel/debug/roxpool/chunks /tmp/chunks
+cp $RP_DEBUGFS/chunks /tmp/chunks
 expect_ge "chunks to compare with" "$(wc -l < /tmp/chunks)" 1
 log "rmmod -f roxpool, in the background"
 rmmod -f roxpool > /tmp/rmmod.out 2>&1 &

@@ -13,7 +13,7 @@
 . /rp/lib.sh
 
 ROUNDS=${ROUNDS:-6}
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 
 modules_save /tmp/base
 : > /tmp/isofs
@@ -23,9 +23,9 @@ while [ $r -le $ROUNDS ]; do
 	[ $r -eq 1 ] || insmod "$RP_KO" || fail "round $r: insmod roxpool"
 	modprobe isofs || fail "round $r: modprobe isofs"
 	check "round $r: isofs pooled" grep -qE '^isofs .* yes 0 1$' $CENSUS
-	chunk=$(awk '{ print $1 }' /sys/kernel/debug/roxpool/chunks)
+	chunk=$(awk '{ print $1 }' $RP_DEBUGFS/chunks)
 	# The first range of the chunk: the lowest address in it.
-	first=$(awk '{ sub(/-.*/, "", $1); print $1 }' /sys/kernel/debug/roxpool/allocations |
+	first=$(awk '{ sub(/-.*/, "", $1); print $1 }' $RP_DEBUGFS/allocations |
 		sort | head -n 1)
 	log "round $r: chunk $chunk, isofs .text $(cat /sys/module/isofs/sections/.text), lowest range $first"
 	cat /sys/module/isofs/sections/.text >> /tmp/isofs

@@ -13,7 +13,7 @@
 . /rp/lib.sh
 
 MODE=$1
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 reason() { stat reason; }
 mode_when_hidden=off
 [ "$MODE" = native ] && mode_when_hidden=native

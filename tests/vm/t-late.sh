@@ -9,7 +9,7 @@
 # unload cleanly; a second load is refused and changes nothing.
 . /rp/lib.sh
 
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 modprobe dummy || fail "modprobe dummy before roxpool"
 insmod "$RP_KO" || fail "insmod roxpool"
 check "a second insmod is refused" sh -c "! insmod $RP_KO 2>/tmp/err"

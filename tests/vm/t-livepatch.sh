@@ -16,7 +16,7 @@
 T=$RP_TESTS
 TR=$RP_TRACING
 LP=/sys/kernel/livepatch/rp_test_livepatch
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 modules_save /tmp/base
 stats_save /tmp/before
 

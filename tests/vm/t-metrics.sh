@@ -11,7 +11,7 @@
 # snapshot's values; the counters rise and the modules appear as rows; the
 # live output, --output written atomically, and the errors without roxpool.
 . /rp/lib.sh
-dbg=/sys/kernel/debug/roxpool
+dbg=$RP_DEBUGFS
 
 # snap NAME: save the debugfs files in /tmp/NAME, make both formats from that
 # copy, send everything to the host and have it check the outputs.

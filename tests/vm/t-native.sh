@@ -11,7 +11,7 @@ expect_eq "mode" "$(stat mode)" native
 expect_eq "hooks installed" "$(stat hooks)" 0
 check "kernel log says why" sh -c "dmesg | grep -q 'roxpool: mode native: kernel has its own ROX cache'"
 check "no function redirected into roxpool" sh -c "! grep -q -e roxpool -e rp_hook $RP_TRACING/enabled_functions"
-check "execmem_is_rox resolved" grep -qE '^execmem_is_rox +(endbr|sealed|none) +static_call$' /sys/kernel/debug/roxpool/symbols
+check "execmem_is_rox resolved" grep -qE '^execmem_is_rox +(endbr|sealed|none) +static_call$' $RP_DEBUGFS/symbols
 
 stats_save /tmp/before
 modprobe btrfs || fail "modprobe btrfs"
@@ -21,12 +21,12 @@ expect_eq "nothing counted: no hooks" "$(stat_delta alloc_total /tmp/before)" 0
 # Its cache areas: 512 pages allocated by execmem_alloc itself (not _rw).
 check "the kernel's own ROX cache has 2 MiB areas" sh -c "grep 'execmem_alloc+' /proc/vmallocinfo | grep -q 'pages=512 '"
 # The census reports on the kernel's own cache too.
-cat /sys/kernel/debug/roxpool/census
-check "census lists btrfs" grep -qE '^btrfs [0-9]+ [0-9]+ no [0-9]+ [0-9]+$' /sys/kernel/debug/roxpool/census
-expect_eq "census: nothing pooled by roxpool" "$(sed -n 's/^pooled_modules: //p' /sys/kernel/debug/roxpool/census)" 0
-expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' /sys/kernel/debug/roxpool/census)" 0
+cat $RP_DEBUGFS/census
+check "census lists btrfs" grep -qE '^btrfs [0-9]+ [0-9]+ no [0-9]+ [0-9]+$' $RP_DEBUGFS/census
+expect_eq "census: nothing pooled by roxpool" "$(sed -n 's/^pooled_modules: //p' $RP_DEBUGFS/census)" 0
+expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $RP_DEBUGFS/census)" 0
 expect_ge "census: the kernel's cache maps some text with 2 MiB pages" \
-	"$(sed -n 's/^area_exec_2m: //p' /sys/kernel/debug/roxpool/census)" 1
+	"$(sed -n 's/^area_exec_2m: //p' $RP_DEBUGFS/census)" 1
 ip link del rp-d0
 modprobe -r dummy btrfs || fail "modprobe -r"
 rmmod roxpool || fail "rmmod roxpool"

@@ -15,7 +15,7 @@
 # the direct map with one large page.
 . /rp/lib.sh
 
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 modules_save /tmp/base
 stats_save /tmp/before
 modprobe amdgpu || fail "modprobe amdgpu (no hardware needed: it registers its PCI driver)"
@@ -26,7 +26,7 @@ expect_ge "a text too large for a chunk fell back" \
 expect_ge "its dependencies and init text were pooled" "$(stat_delta pool_allocs /tmp/before)" 2
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
 kernel_wx "modules loaded"
-cp /sys/kernel/debug/roxpool/chunks /tmp/chunks
+cp $RP_DEBUGFS/chunks /tmp/chunks
 cat /tmp/chunks
 check "every chunk's alias read-only and large (4K: debug_pagealloc)" \
 	sh -c "! awk -v small=$RP_DIRECT_MAP_4K '(\$6 == \"4K\" && !small) || \$7 != \"ro\"' /tmp/chunks | grep -q ."

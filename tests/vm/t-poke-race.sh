@@ -16,7 +16,7 @@
 
 ROUNDS=${ROUNDS:-15}
 TR=$RP_TRACING
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 
 modules_save /tmp/base
 stats_save /tmp/before

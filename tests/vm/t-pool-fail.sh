@@ -30,11 +30,11 @@ expect_eq "no module left" "$(grep -c rp_test /proc/modules)" 0
 insmod $T/rp_test_provider.ko && insmod $T/rp_test_consumer.ko ||
 	fail "provider and consumer load"
 check "consumer ran" sh -c "dmesg | grep -q 'rp_test_consumer: 42'"
-grep -E ' (yes|no) ' /sys/kernel/debug/roxpool/census | grep rp_test
-check "both pooled" sh -c "[ \$(grep -cE '^rp_test_(provider|consumer) .* yes 0 1$' /sys/kernel/debug/roxpool/census) = 2 ]"
+grep -E ' (yes|no) ' $RP_DEBUGFS/census | grep rp_test
+check "both pooled" sh -c "[ \$(grep -cE '^rp_test_(provider|consumer) .* yes 0 1$' $RP_DEBUGFS/census) = 2 ]"
 rmmod rp_test_consumer rp_test_provider || fail "rmmod"
 check "pool empty at the end" wait_for 10 pool_empty
-expect_eq "census: no W+X page" "$(sed -n 's/^wx_pages: //p' /sys/kernel/debug/roxpool/census)" 0
+expect_eq "census: no W+X page" "$(sed -n 's/^wx_pages: //p' $RP_DEBUGFS/census)" 0
 check "kernel log has no pool error" sh -c "! dmesg | grep -qi 'roxpool:.*\(not a range\|left in place\|not pooling\)'"
 rmmod roxpool || fail "rmmod roxpool with the pool empty"
 finish

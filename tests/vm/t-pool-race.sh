@@ -39,9 +39,9 @@ workers=$(jobs -p)
 (
 	while :; do
 		echo $((RANDOM % 2)) > "$RP_PARAM"
-		cat /sys/kernel/debug/roxpool/allocations > /dev/null
+		cat $RP_DEBUGFS/allocations > /dev/null
 		# W+X is checked while ranges are staged (RW+NX) and being freed.
-		cat /sys/kernel/debug/roxpool/census "$RP_STATS" > /tmp/snap
+		cat $RP_DEBUGFS/census "$RP_STATS" > /tmp/snap
 		echo "$(sed -n 's/^wx_pages: //p' /tmp/snap) $(sed -n 's/^pool_staged: //p' /tmp/snap)" >> /tmp/wx
 		sleep 0.0$((RANDOM % 9))
 	done
@@ -66,7 +66,7 @@ expect_ge "some text was pooled" "$(stat_delta pool_allocs /tmp/before)" 1
 expect_ge "some loads ran switched off" "$(stat pool_fallback_disabled)" 1
 
 check_drained /tmp/modules-before /tmp/before
-expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' /sys/kernel/debug/roxpool/census)" 0
+expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $RP_DEBUGFS/census)" 0
 kernel_wx "modules loaded"
 expect_eq "no chunk split" "$(stat pool_chunks_split)" 0
 chunks_spare() { [ "$(stat pool_chunks)" -le 1 ]; }

@@ -16,11 +16,9 @@
 . /rp/lib.sh
 
 MODS=$(sed -n 's/^# modules: //p' /rp/script.sh)
-CENSUS=/sys/kernel/debug/roxpool/census
-ALLOC=/sys/kernel/debug/roxpool/allocations
+CENSUS=$RP_DEBUGFS/census
+ALLOC=$RP_DEBUGFS/allocations
 T=$RP_TRACING
-
-census() { sed -n "s/^$1: //p" $CENSUS; }
 
 # check_census WHEN: every pooled module only on 2 MiB translations, no more
 # of them than the pooled text needs plus one, no W+X page.
@@ -65,10 +63,10 @@ done
 check_census "after loading"
 # Chunks: whole, and their direct-map alias read-only and not split below
 # 2 MiB ("address mapping used free largest alias_page alias_prot").
-cat /sys/kernel/debug/roxpool/chunks
+cat $RP_DEBUGFS/chunks
 check "every chunk one PMD leaf, alias read-only 2M/1G (4K: debug_pagealloc)" sh -c \
 	"! awk -v small=$RP_DIRECT_MAP_4K '\$2 != \"pmd\" || \$7 != \"ro\" ||
-		(\$6 != \"2M\" && \$6 != \"1G\" && !(small && \$6 == \"4K\"))' /sys/kernel/debug/roxpool/chunks | grep -q ."
+		(\$6 != \"2M\" && \$6 != \"1G\" && !(small && \$6 == \"4K\"))' $RP_DEBUGFS/chunks | grep -q ."
 # roxpool cannot go while its pool holds live text, and trying changes nothing.
 check "rmmod roxpool refused while pooled text is live" sh -c "! rmmod roxpool 2>/tmp/rmmod.err"
 check "... with a clear message" grep -q 'in use' /tmp/rmmod.err

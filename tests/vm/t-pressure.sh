@@ -13,7 +13,7 @@
 . /rp/lib.sh
 
 T=$RP_TESTS
-CENSUS=/sys/kernel/debug/roxpool/census
+CENSUS=$RP_DEBUGFS/census
 SET="btrfs xfs ext4 bridge dummy"
 stats_save /tmp/before
 mem() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }

@@ -41,7 +41,7 @@ insmod $T/rp_test_provider.ko || fail "insmod provider"
 reject "symbol CRC mismatch" rp_test_badcrc.ko "disagrees about version of symbol rp_test_provided" 1 1
 rmmod rp_test_provider || fail "rmmod provider"
 check "the good copies still load" sh -c "insmod $T/rp_test_provider.ko && insmod $T/rp_test_consumer.ko"
-check "... pooled" sh -c "[ \$(grep -cE '^rp_test_(provider|consumer) .* yes 0 1$' /sys/kernel/debug/roxpool/census) = 2 ]"
+check "... pooled" sh -c "[ \$(grep -cE '^rp_test_(provider|consumer) .* yes 0 1$' $RP_DEBUGFS/census) = 2 ]"
 rmmod rp_test_consumer rp_test_provider || fail "rmmod the test modules"
 
 log "signatures enforced from now on"
@@ -49,8 +49,8 @@ echo 1 > /sys/module/module/parameters/sig_enforce || fail "enforce signatures"
 reject "unsigned module" rp_test_provider.ko "Loading of unsigned module is rejected" 0
 check "... with EKEYREJECTED" grep -q 'Key was rejected by service' /tmp/err
 check "a signed distro module still loads" modprobe dummy
-check "... pooled" grep -qE '^dummy [0-9]+ [0-9]+ yes 0 1$' /sys/kernel/debug/roxpool/census
+check "... pooled" grep -qE '^dummy [0-9]+ [0-9]+ yes 0 1$' $RP_DEBUGFS/census
 check "... and works" sh -c "ip link add rp-r0 type dummy && ip link del rp-r0"
-expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' /sys/kernel/debug/roxpool/census)" 0
+expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $RP_DEBUGFS/census)" 0
 check_drained /tmp/base /tmp/before
 finish

@@ -30,7 +30,7 @@ while [ $i -le 50 ]; do
 		grep roxpool "$RP_TRACING/enabled_functions"
 	fi
 	[ -e /sys/module/roxpool ] && fail "unload #$i: /sys/module/roxpool remains"
-	[ -e /sys/kernel/debug/roxpool ] && fail "unload #$i: debugfs dir remains"
+	[ -e $RP_DEBUGFS ] && fail "unload #$i: debugfs dir remains"
 	i=$((i + 1))
 done
 expect_eq "load/unload cycles" "$((i - 1))" 50

@@ -12,7 +12,7 @@
 . /rp/lib.sh
 
 T=$RP_TRACING
-ALLOC=/sys/kernel/debug/roxpool/allocations
+ALLOC=$RP_DEBUGFS/allocations
 MOD=isofs
 
 for e in roxpool_alloc roxpool_finalize roxpool_free roxpool_fallback; do

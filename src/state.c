@@ -1,17 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/module/roxpool/parameters/enabled: the runtime on/off switch.
+ * roxpool's state: the mode and its reason, the runtime on/off switch
+ * (/sys/module/roxpool/parameters/enabled) and the load-time allow_untested
+ * opt-in.
  *
- * Off stops new pool allocations; what is pooled stays and is freed normally.
- * Only exact boolean spellings are taken (rp_parse_bool()); anything else is
- * refused with -EINVAL and changes nothing.
+ * The switch: off stops new pool allocations; what is pooled stays and is
+ * freed normally.  Only exact boolean spellings are taken (rp_parse_bool());
+ * anything else is refused with -EINVAL and changes nothing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/moduleparam.h>
 #include <linux/sysfs.h>
 
-#include <roxpool/core.h>
+#include <roxpool/parse.h>
+#include <roxpool/state.h>
+
+static enum rp_mode rp_current_mode = RP_MODE_OFF;
+static const char *rp_current_reason = "not initialised";
+
+enum rp_mode rp_mode(void)
+{
+	return rp_current_mode;
+}
+
+const char *rp_mode_reason(void)
+{
+	return rp_current_reason;
+}
+
+/**
+ * rp_set_mode() - the mode roxpool runs in, decided once at load
+ * @mode: the mode
+ * @reason: why, a string that outlives roxpool's use of it
+ */
+void rp_set_mode(enum rp_mode mode, const char *reason)
+{
+	rp_current_mode = mode;
+	rp_current_reason = reason;
+}
 
 static bool rp_enabled_flag = true;
 

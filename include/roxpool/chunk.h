@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One 2 MiB chunk of module space, as the page-table code (pgtable.c) and
+ * the chunk lifecycle (chunk.c) share it.
+ */
+#ifndef ROXPOOL_CHUNK_H
+#define ROXPOOL_CHUNK_H
+
+#include <linux/build_bug.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <asm/pgtable.h>
+
+#include <roxpool/pool_map.h>
+
+/* The chunk geometry of pool_map.h is the kernel's PMD leaf of 4 KiB pages. */
+static_assert(RP_CHUNK_BYTES == PMD_SIZE);
+static_assert(RP_CHUNK_PAGES == PTRS_PER_PTE);
+
+/**
+ * struct rp_chunk - one 2 MiB chunk of module space
+ * @node: in the pool's list of chunks, by address
+ * @addr: its first byte, 2 MiB aligned
+ * @leaf: the read-only+executable PMD leaf that maps it while it is whole
+ * @ptes: its PTE table while it is split (a range is staged), else NULL
+ * @map: which pages belong to a range, or to its head
+ * @head: its first pages, a random number of them, never handed out
+ *	(module KASLR: every range in the chunk moves with it)
+ * @staged: how many of its ranges are staged now
+ * @empty_since: jiffies when its last range went, for the release delay
+ *
+ * Invariant: @ptes is NULL exactly when the chunk is mapped by @leaf; then
+ * every page of it holds INT3, the text of a live range, or the old text of
+ * a range being freed until the free work refills it with INT3.
+ */
+struct rp_chunk {
+	struct list_head node;
+	unsigned long addr;
+	pmd_t leaf;
+	pte_t *ptes;
+	struct rp_map map;
+	unsigned int head;
+	unsigned int staged;
+	unsigned long empty_since;
+};
+
+/**
+ * rp_chunk_contains() - is an address inside the chunk at @chunk?
+ * @chunk: the chunk's first byte
+ * @addr: the address
+ *
+ * Return: true if @addr is one of the chunk's RP_CHUNK_BYTES.
+ */
+static inline bool rp_chunk_contains(unsigned long chunk, unsigned long addr)
+{
+	return addr >= chunk && addr - chunk < RP_CHUNK_BYTES;
+}
+
+/* Pages of a chunk in ranges: its head is in the map but in no range. */
+static inline unsigned int rp_chunk_used(const struct rp_chunk *c)
+{
+	return rp_map_used(&c->map) - c->head;
+}
+
+#endif /* ROXPOOL_CHUNK_H */
