@@ -309,7 +309,7 @@ toolchain_prefix() {
 # first hook kernel of kernels.conf whose version ends in +deb13.
 default_kernel() {
 	local k
-	k=$(kernels_conf | awk '$4 == "hook" && $1 ~ /\+deb13$/ { print $1; exit }')
+	k=$(kernels_conf | awk '$4 == "hook" && $5 == "check" && $1 ~ /\+deb13$/ { print $1; exit }')
 	[ -n "$k" ] || die "no hook kernel ending in +deb13 in $RP_KCONF"
 	printf '%s\n' "$k"
 }
