@@ -71,7 +71,13 @@ enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
 		*reason = "untested kernel series (6.12.y is); allow_untested=1 pools anyway";
 		return RP_MODE_OFF;
 	}
-	*reason = "module text allocations are hooked";
+	if ((facts->version >> 8) == (RP_KVER(RP_KERNEL_TESTED_VERSION,
+					      RP_KERNEL_TESTED_PATCHLEVEL, 0) >> 8) &&
+	    ((facts->version & 0xff) < RP_KERNEL_TESTED_SUBLEVEL_FIRST ||
+	     (facts->version & 0xff) > RP_KERNEL_TESTED_SUBLEVEL_LAST))
+		*reason = "module text allocations are hooked; 6.12.y outside the tested 107-117";
+	else
+		*reason = "module text allocations are hooked";
 	return RP_MODE_HOOK;
 }
 

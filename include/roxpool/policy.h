@@ -27,6 +27,14 @@
 #define RP_KERNEL_TESTED_VERSION	6
 #define RP_KERNEL_TESTED_PATCHLEVEL	12
 
+/*
+ * The stable points of that series the matrix boots (6.12.107 and 6.12.117,
+ * generic, cloud and rt flavours).  The rest of the series pools too; its
+ * mode reason says it is outside these points.
+ */
+#define RP_KERNEL_TESTED_SUBLEVEL_FIRST	107
+#define RP_KERNEL_TESTED_SUBLEVEL_LAST	117
+
 #define RP_KVER(a, b, c)	(((a) << 16) + ((b) << 8) + (c))
 
 /**

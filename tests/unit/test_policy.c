@@ -100,6 +100,31 @@ static void test_mode_refusals(void **state)
 	}
 }
 
+/* Hook mode says when the 6.12 point is outside the ones the matrix boots. */
+static void test_tested_points(void **state)
+{
+	static const struct {
+		unsigned int sublevel;
+		bool outside;
+	} cases[] = {
+		{ 106, true }, { RP_KERNEL_TESTED_SUBLEVEL_FIRST, false },
+		{ 112, false }, { RP_KERNEL_TESTED_SUBLEVEL_LAST, false },
+		{ 118, true }, { 0, true },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rp_kernel_facts f = { .strict_module_rwx = true, .pmd_mappings = true,
+					     .loader_found = true,
+					     .version = RP_KVER(6, 12, cases[i].sublevel) };
+		const char *reason = NULL;
+
+		assert_int_equal(rp_policy_mode(&f, &reason), RP_MODE_HOOK);
+		assert_int_equal(strstr(reason, "outside the tested") != NULL, cases[i].outside);
+	}
+}
+
 static void test_bool_accepts(void **state)
 {
 	static const struct {
@@ -306,6 +331,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mode_table),
+		cmocka_unit_test(test_tested_points),
 		cmocka_unit_test(test_bool_accepts),
 		cmocka_unit_test(test_bool_rejects),
 		cmocka_unit_test(test_release),
