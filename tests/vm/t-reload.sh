@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: all
 # flavours: generic cloud rt
-# core: yes
 # vm-args: --no-load
 #
 # Load and unload roxpool 50 times: every load reports, every unload removes
