@@ -203,6 +203,51 @@ taint_ok() {
 	[ -n "$1" ] && [ -z "${1//[0-9]/}" ] && [ $(($1 & ~ok_bits)) -eq 0 ]
 }
 
+# guest_verdict LOG QRC HOST_TMO ELAPSED [ALLOWFILE [EXTRA_TAINT [QEMU_DEBUG_LOG]]]: judge one boot
+# from its console LOG (the @@RP-…@@ markers of scripts/guest/init or tests/e2e/guest/run) and QEMU's
+# exit status QRC. Prints "CODE REASON": 0 and nothing for a pass; else vm-run's exit codes (see
+# its --help): 70 panic, 71 hang, 72 stopped without end marker or triple fault, 66 roxpool.ko did
+# not load, 67 a kernel report, 68 taint, 69 the script timed out, or the script's own exit status.
+guest_verdict() {
+	local log=$1 qrc=$2 host_tmo=$3 elapsed=$4 allowfile=${5:-/dev/null} extra_taint=${6:-0}
+	local qdebug=${7:-} scan bad nallowed panic taint status
+	vmarker() { sed -n "s/^.*@@RP-$1\( \(.*\)\)\{0,1\}@@\$/\2/p" "$log" | tail -n 1; }
+	scan=$(guest_kmsgs "$log" | kmsg_scan "$allowfile")
+	bad=$(sed -n 's/^bad //p' <<<"$scan" | sed -e 's/^\[ *[0-9.]*\] //')
+	nallowed=$(sed -n 's/^allowed //p' <<<"$scan")
+	if ! grep -q '^@@RP-END@@$' "$log"; then
+		panic=$(grep -m1 -E 'Kernel panic - not syncing' "$log" | sed -e 's/^\[ *[0-9.]*\] //' || true)
+		[ "$bad" != "$panic" ] || bad=
+		if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+			echo "71 hang: no end marker after ${host_tmo}s, QEMU killed by the host timeout${bad:+; first trouble: $bad}"
+		elif [ -n "$panic" ]; then
+			echo "70 kernel panic after ${elapsed}s: $panic${bad:+; first trouble: $bad}"
+		elif [ -n "$qdebug" ] && grep -q '^Triple fault' "$qdebug" 2>/dev/null; then
+			echo "72 triple fault (the CPU reset itself) after ${elapsed}s; CPU state in $qdebug${bad:+; first trouble: $bad}"
+		else
+			echo "72 guest stopped without end marker (QEMU exit $qrc)${bad:+; first trouble: $bad}"
+		fi
+		return 0
+	fi
+	if grep -q '@@RP-INSMOD-FAILED' "$log"; then
+		echo "66 roxpool.ko failed to load: $(grep -m1 'rp-init: insmod' "$log" | sed 's/^rp-init: //')"
+		return 0
+	fi
+	[ -z "$bad" ] || { echo "67 guest log: $bad"; return 0; }
+	taint=$(vmarker TAINT)
+	taint_ok "$taint" "${nallowed:-0}" "$extra_taint" || {
+		echo "68 kernel tainted: ${taint:-?}"
+		return 0
+	}
+	if grep -q '@@RP-TIMEOUT[ @]' "$log"; then
+		status=$(vmarker TIMEOUT)
+		echo "69 script timed out${status:+ after ${status}s}"
+		return 0
+	fi
+	status=$(vmarker STATUS)
+	echo "${status:-1}"
+}
+
 # ---- kernel matrix --------------------------------------------------------------------------
 RP_KCONF=$RP_ROOT/scripts/kernels.conf
 
@@ -311,6 +356,15 @@ default_kernel() {
 	local k
 	k=$(kernels_conf | awk '$4 == "hook" && $5 == "check" && $1 ~ /\+deb13$/ { print $1; exit }')
 	[ -n "$k" ] || die "no hook kernel ending in +deb13 in $RP_KCONF"
+	printf '%s\n' "$k"
+}
+
+# native_kernel: the check lane's kernel with the native ROX cache (the benchmarks' comparison, the
+# end-to-end test's "kernel upgrade").
+native_kernel() {
+	local k
+	k=$(kernels_conf | awk '$4 == "native" && $5 == "check" { print $1; exit }')
+	[ -n "$k" ] || die "no native kernel of the check lane in $RP_KCONF"
 	printf '%s\n' "$k"
 }
 
