@@ -56,19 +56,30 @@ static bool rp_chunk_destroy(unsigned long addr)
 		rp_history.chunks_leaked++;
 		return false;
 	}
-	/* vfree() tells kmemleak; the chunk was allocated without telling it. */
+	/* vfree() tells kmemleak; the chunk lost its object at allocation. */
 	kmemleak_alloc((void *)addr, RP_CHUNK_BYTES, 0, GFP_KERNEL);
 	vfree((void *)addr);
 	return true;
 }
 
+/*
+ * kmemleak: vmalloc registers the whole chunk as one object, but each
+ * range in it gets its own (the loader tracks module memory by range), and
+ * kmemleak refuses overlapping objects: it would disable itself at the first
+ * range.  So the chunk's object goes at once.  (VM_DEFER_KMEMLEAK would skip
+ * it only under KASAN without KASAN_VMALLOC, where roxpool does not pool.)
+ */
 static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end)
 {
-	return static_call(rp___vmalloc_node_range_noprof)
+	void *p = static_call(rp___vmalloc_node_range_noprof)
 		(RP_CHUNK_BYTES, RP_CHUNK_BYTES, start, end,
 		 GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL,
-		 VM_ALLOW_HUGE_VMAP | VM_DEFER_KMEMLEAK, numa_node_id(),
+		 VM_ALLOW_HUGE_VMAP, numa_node_id(),
 		 __builtin_return_address(0));
+
+	if (p)
+		kmemleak_free(p);
+	return p;
 }
 
 /*
