@@ -112,3 +112,69 @@ bool rp_map_best_fit(const struct rp_map *const *maps, unsigned int nr,
 	}
 	return best_len <= RP_CHUNK_PAGES;
 }
+
+/**
+ * rp_run_chunks() - how many chunks a new run for a range needs
+ * @npages: size of the range
+ *
+ * Return: ceil(@npages / RP_CHUNK_PAGES): a run holds the range at the
+ * physical limit; the run's tail serves other ranges.
+ */
+unsigned int rp_run_chunks(unsigned int npages)
+{
+	return (npages + RP_CHUNK_PAGES - 1) / RP_CHUNK_PAGES;
+}
+
+/* Page @g of the run of chunks that starts with maps[c0]. */
+static bool rp_run_test(const struct rp_map *const *maps, unsigned int c0,
+			unsigned int g)
+{
+	return rp_map_test(maps[c0 + g / RP_CHUNK_PAGES], g % RP_CHUNK_PAGES);
+}
+
+/**
+ * rp_map_best_fit_run() - choose where a range larger than a chunk goes
+ * @maps: the chunks' maps, by address
+ * @follows: follows[c] is true when chunk c starts where chunk c - 1 ends
+ *	(virtually contiguous: the two belong to one run)
+ * @nr: number of chunks
+ * @npages: size of the range, more than RP_CHUNK_PAGES, at most RP_MAX_PAGES
+ * @fit: the choice: the chunk the range starts in and its first page there
+ *
+ * A range may cross from a chunk into the next only when the two are
+ * virtually contiguous: each chunk is its own PMD leaf, so the range is
+ * still mapped by 2 MiB translations, one per chunk it touches.  Best fit
+ * over the free extents of each run of contiguous chunks, read as one map;
+ * among equal extents the earliest.
+ *
+ * Return: false if no run has room (a new run is needed).
+ */
+bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
+			 unsigned int nr, unsigned int npages,
+			 struct rp_fit *fit)
+{
+	unsigned int c0, c1, best_len = RP_MAX_PAGES + 1;
+
+	if (npages <= RP_CHUNK_PAGES || npages > RP_MAX_PAGES)
+		return false;
+	for (c0 = 0; c0 < nr; c0 = c1) {
+		unsigned int g = 0, end, start;
+
+		for (c1 = c0 + 1; c1 < nr && follows[c1]; c1++)
+			;
+		end = (c1 - c0) * RP_CHUNK_PAGES;
+		while (g < end) {
+			while (g < end && rp_run_test(maps, c0, g))
+				g++;
+			start = g;
+			while (g < end && !rp_run_test(maps, c0, g))
+				g++;
+			if (g - start < npages || g - start >= best_len)
+				continue;
+			best_len = g - start;
+			fit->chunk = c0 + start / RP_CHUNK_PAGES;
+			fit->first = start % RP_CHUNK_PAGES;
+		}
+	}
+	return best_len <= RP_MAX_PAGES;
+}
