@@ -64,5 +64,10 @@ bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
 			 unsigned int nr, unsigned int npages,
 			 struct rp_fit *fit);
 unsigned int rp_run_chunks(unsigned int npages);
+unsigned int rp_map_free_tail(const struct rp_map *m);
+bool rp_map_best_extension(const struct rp_map *const *maps,
+			   const bool *follows, const bool *skip,
+			   unsigned int nr, unsigned int npages,
+			   struct rp_fit *fit, unsigned int *added);
 
 #endif /* ROXPOOL_POOL_MAP_H */

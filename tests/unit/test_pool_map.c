@@ -346,6 +346,70 @@ static void test_run_mixed(void **state)
 	}
 }
 
+static void test_free_tail(void **state)
+{
+	struct rp_map m = { { 0 } };
+
+	(void)state;
+	assert_int_equal(rp_map_free_tail(&m), RP_CHUNK_PAGES);
+	rp_map_set(&m, 0, 253);
+	assert_int_equal(rp_map_free_tail(&m), 259);
+	rp_map_set(&m, 300, 1);
+	assert_int_equal(rp_map_free_tail(&m), 211);
+	rp_map_set(&m, RP_CHUNK_PAGES - 1, 1);
+	assert_int_equal(rp_map_free_tail(&m), 0);
+}
+
+/*
+ * Small modules loaded first left three chunks with free tails (what
+ * parallel loads of the GPU set did); amdgpu and i915 come next.
+ */
+static void test_extension(void **state)
+{
+	static struct rp_map m[3];
+	const struct rp_map *maps[] = { &m[0], &m[1], &m[2] };
+	bool follows[] = { false, false, false };
+	bool skip[] = { false, false, false };
+	struct rp_fit fit;
+	unsigned int added;
+
+	(void)state;
+	memset(m, 0, sizeof(m));
+	rp_map_set(&m[0], 0, 253);		/* tail 259 */
+	rp_map_set(&m[1], 0, 324);		/* tail 188 */
+	rp_map_set(&m[2], 0, 349);		/* tail 163 */
+	/* amdgpu, 1726 pages: 3 new chunks after chunk 0 instead of 4. */
+	assert_true(rp_map_best_extension(maps, follows, skip, 3, 1726, &fit,
+					  &added));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 253);
+	assert_int_equal(added, 3);
+	/* Its next slot taken: no other tail saves a chunk. */
+	skip[0] = true;
+	assert_false(rp_map_best_extension(maps, follows, skip, 3, 1726, &fit,
+					   &added));
+	/* i915, 517 pages: one new chunk; the tightest fit is after 2. */
+	assert_true(rp_map_best_extension(maps, follows, skip, 3, 517, &fit,
+					  &added));
+	assert_int_equal(fit.chunk, 2);
+	assert_int_equal(fit.first, 349);
+	assert_int_equal(added, 1);
+	/* Only the last chunk of a run is extended. */
+	skip[0] = false;
+	follows[1] = true;
+	assert_true(rp_map_best_extension(maps, follows, skip, 3, 517, &fit,
+					  &added));
+	assert_int_equal(fit.chunk, 2);
+	skip[1] = skip[2] = true;	/* chunk 0 is left: not last of its run */
+	assert_false(rp_map_best_extension(maps, follows, skip, 3, 517, &fit,
+					   &added));
+	skip[1] = skip[2] = false;
+	/* Not for ranges that fit a chunk. */
+	follows[1] = follows[2] = false;
+	assert_false(rp_map_best_extension(maps, follows, skip, 3, 200, &fit,
+					   &added));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +422,8 @@ int main(void)
 		cmocka_unit_test(test_run_fit_tightest),
 		cmocka_unit_test(test_run_chunks),
 		cmocka_unit_test(test_run_mixed),
+		cmocka_unit_test(test_free_tail),
+		cmocka_unit_test(test_extension),
 	};
 
 	return cmocka_run_group_tests_name("pool_map", tests, NULL, NULL);
