@@ -9,20 +9,25 @@
  * run: chunks whose addresses follow each other, each made like any other
  * chunk (its own vmalloc area of one physically contiguous 2 MiB block, its
  * own ROX PMD leaf, its own read-only 2 MiB direct-map alias); the run need
- * not be physically contiguous.  Only the last chunk of a run has vmalloc's
- * guard page (VM_NO_GUARD on the others), so that the next chunk can start
- * where the previous one ends.  Nothing else marks a run: two chunks are in
- * one when the second starts where the first ends (a lone chunk's guard
- * page keeps any other chunk from following it), and the chunk list is
- * sorted by address, so a range that crosses into the next chunk finds it
- * next on the list (rp_span_next()).  While a range spans chunks, each of
- * them has its part set in its map, so none of them is released under it
- * and no chunk can come between them.  Each chunk is split, staged,
- * collapsed, refilled and released on its own; the free space of a run's
- * chunks serves any range.  A new run is built whole or not at all: it
- * goes to a random free slot like a single chunk, the lowest free room when
- * random slots are taken, and a failure half way gives back the chunks
- * made so far before the range falls back with its own reason.
+ * not be physically contiguous.  No chunk has vmalloc's guard page
+ * (VM_NO_GUARD: nothing writes past a chunk, which is read-only), so that a
+ * chunk can start where another ends.  Nothing else marks a run: two chunks
+ * are in one when the second starts where the first ends, and the chunk
+ * list is sorted by address, so a range that crosses into the next chunk
+ * finds it next on the list (rp_span_next()).  While a range spans chunks,
+ * each of them has its part set in its map, so none of them is released
+ * under it and no chunk can come between them.  Each chunk is split,
+ * staged, collapsed, refilled and released on its own; the free space of a
+ * run's chunks serves any range.
+ *
+ * A large range goes, in this order of preference (rp_run_place()): into
+ * the free space of a run there is; from the free tail of the last chunk of
+ * a run into new chunks made right after it, when that needs fewer new
+ * chunks than a run of its own (small modules loaded first leave such
+ * tails); into a new run at a random free slot like a single chunk, or the
+ * lowest free room when random slots are taken.  New chunks are made whole
+ * or not at all: a failure half way gives back the chunks made so far
+ * before the range falls back with its own reason.
  *
  * Everything here runs under the pool mutex (pool_state.c) unless it says
  * otherwise.
@@ -81,26 +86,31 @@ static bool rp_chunk_destroy(unsigned long addr)
 	return true;
 }
 
-static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end,
-				 unsigned long vm_flags)
+/* 2 MiB of module space at the lowest free 2 MiB slot in [start, end). */
+static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end)
 {
 	return static_call(rp___vmalloc_node_range_noprof)
 		(RP_CHUNK_BYTES, RP_CHUNK_BYTES, start, end,
 		 GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL,
-		 VM_ALLOW_HUGE_VMAP | VM_DEFER_KMEMLEAK | vm_flags,
+		 VM_ALLOW_HUGE_VMAP | VM_DEFER_KMEMLEAK | VM_NO_GUARD,
 		 numa_node_id(), __builtin_return_address(0));
+}
+
+/* The module area's 2 MiB slots: the first, and how many there are. */
+static unsigned long rp_slots(unsigned long *base)
+{
+	*base = ALIGN(MODULES_VADDR, RP_CHUNK_BYTES);
+	return (MODULES_END - *base) / RP_CHUNK_BYTES;
 }
 
 /*
  * 2 MiB of module space at a random free slot, as unpredictable as the
  * kernel's own per-boot module area offset and more: redrawn per chunk.  A
- * slot's area also holds vmalloc's guard page, which spills into the next
- * slot.  A crowded module area falls back to the lowest free slot.
+ * crowded module area falls back to the lowest free slot.
  */
 static void *rp_vmalloc_chunk(void)
 {
-	unsigned long base = ALIGN(MODULES_VADDR, RP_CHUNK_BYTES);
-	unsigned long slots = (MODULES_END - base) / RP_CHUNK_BYTES - 1;
+	unsigned long base, slots = rp_slots(&base);
 	unsigned int i;
 	void *p;
 
@@ -108,12 +118,11 @@ static void *rp_vmalloc_chunk(void)
 		unsigned long start = base +
 			(unsigned long)get_random_u32_below(slots) * RP_CHUNK_BYTES;
 
-		p = rp_vmalloc_chunk_in(start, start + RP_CHUNK_BYTES + PAGE_SIZE,
-					0);
+		p = rp_vmalloc_chunk_in(start, start + RP_CHUNK_BYTES);
 		if (p)
 			return p;
 	}
-	return rp_vmalloc_chunk_in(MODULES_VADDR, MODULES_END, 0);
+	return rp_vmalloc_chunk_in(MODULES_VADDR, MODULES_END);
 }
 
 /**
@@ -238,14 +247,11 @@ static int rp_run_try(struct rp_chunk **run, unsigned int k,
 	void *p;
 
 	for (i = 0; i < k; i++) {
-		bool last = i == k - 1, fault = i == 1 && rp_fault(RP_FAULT_RUN);
+		bool fault = i == 1 && rp_fault(RP_FAULT_RUN);
 		unsigned long start = i ? addr + i * RP_CHUNK_BYTES : lo;
 		unsigned long end = i ? start + RP_CHUNK_BYTES : hi;
 
-		if (last)
-			end += PAGE_SIZE;
-		p = fault ? NULL : rp_vmalloc_chunk_in(start, end,
-						       last ? 0 : VM_NO_GUARD);
+		p = fault ? NULL : rp_vmalloc_chunk_in(start, end);
 		if (!p) {
 			rp_run_unwind(run, i);
 			if (fault) {
@@ -281,18 +287,13 @@ static int rp_run_try(struct rp_chunk **run, unsigned int k,
 static struct rp_chunk *rp_run_create(unsigned int npages,
 				      enum rp_fallback *why)
 {
-	unsigned long base = ALIGN(MODULES_VADDR, RP_CHUNK_BYTES);
-	unsigned long slots = (MODULES_END - base) / RP_CHUNK_BYTES - 1;
+	unsigned long base, slots = rp_slots(&base);
 	unsigned int k = rp_run_chunks(npages), i;
 	struct rp_chunk *run[RP_MAX_RUN];
 	unsigned long lo = MODULES_VADDR, next = 0;
 	int ret = -ENOSPC;
 
 	*why = RP_FB_RUN_SPACE;
-	if (rp_fault(RP_FAULT_CHUNK)) {
-		*why = RP_FB_CHUNK;
-		goto fail;
-	}
 	if (k > RP_MAX_RUN || slots < k)
 		goto fail;
 	for (i = 0; i < RP_SLOT_TRIES; i++) {
@@ -306,11 +307,11 @@ static struct rp_chunk *rp_run_create(unsigned int npages,
 	}
 	/* Crowded: the lowest room, each failure moving past a taken slot. */
 	while (ret && ret != -ENOMEM) {
-		if (lo + (unsigned long)k * RP_CHUNK_BYTES + PAGE_SIZE > MODULES_END)
+		if (lo + (unsigned long)k * RP_CHUNK_BYTES > MODULES_END)
 			break;
 		ret = rp_run_try(run, k, lo,
-				 MODULES_END - (k - 1) * RP_CHUNK_BYTES - PAGE_SIZE,
-				 &next, why);
+				 MODULES_END - (k - 1) * RP_CHUNK_BYTES, &next,
+				 why);
 		if (ret == -ENOSPC)
 			break;
 		lo = next;
@@ -321,6 +322,76 @@ static struct rp_chunk *rp_run_create(unsigned int npages,
 	for (i = 0; i < k; i++)
 		rp_chunk_add(run[i]);
 	return run[0];
+fail:
+	rp_history.chunk_failures++;
+	return NULL;
+}
+
+/*
+ * @added new chunks right after @c, the last chunk of its run.  Return 0,
+ * or -ENOSPC or -EBUSY when that module space is taken, or -ENOMEM with
+ * *@why set.
+ */
+static int rp_run_extend(struct rp_chunk *c, unsigned int added,
+			 enum rp_fallback *why)
+{
+	unsigned long lo = c->addr + RP_CHUNK_BYTES, next;
+	struct rp_chunk *run[RP_MAX_RUN];
+	unsigned int i;
+	int ret;
+
+	if (added > RP_MAX_RUN || lo < c->addr ||
+	    lo + (unsigned long)added * RP_CHUNK_BYTES > MODULES_END)
+		return -ENOSPC;
+	ret = rp_run_try(run, added, lo, lo + RP_CHUNK_BYTES, &next, why);
+	if (ret)
+		return ret;
+	for (i = 0; i < added; i++)
+		rp_chunk_add(run[i]);
+	return 0;
+}
+
+/*
+ * Where a range larger than a chunk goes (see the top of this file), given
+ * the chunks of rp_chunk_place().  Return the chunk it starts in, or NULL
+ * with *@why set.
+ */
+static struct rp_chunk *rp_run_place(struct rp_chunk *const *chunks,
+				     const struct rp_map *const *maps,
+				     const bool *follows, unsigned int nr,
+				     unsigned int npages, unsigned int *first,
+				     enum rp_fallback *why)
+{
+	bool skip[RP_MAX_CHUNKS] = { };
+	struct rp_chunk *c;
+	unsigned int added;
+	struct rp_fit fit;
+	int ret;
+
+	if (rp_map_best_fit_run(maps, follows, nr, npages, &fit)) {
+		*first = fit.first;
+		return chunks[fit.chunk];
+	}
+	*why = RP_FB_CHUNK;
+	if (rp_fault(RP_FAULT_CHUNK))
+		goto fail;
+	while (rp_map_best_extension(maps, follows, skip, nr, npages, &fit,
+				     &added) && nr + added <= RP_MAX_CHUNKS) {
+		ret = rp_run_extend(chunks[fit.chunk], added, why);
+		if (!ret) {
+			*first = fit.first;
+			return chunks[fit.chunk];
+		}
+		if (ret == -ENOMEM)
+			goto fail;
+		skip[fit.chunk] = true;
+	}
+	if (nr + rp_run_chunks(npages) > RP_MAX_CHUNKS)
+		return NULL;
+	c = rp_run_create(npages, why);
+	if (c)
+		*first = c->head;
+	return c;
 fail:
 	rp_history.chunk_failures++;
 	return NULL;
@@ -348,7 +419,6 @@ struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first,
 	bool follows[RP_MAX_CHUNKS];
 	unsigned int nr = 0;
 	struct rp_fit fit;
-	bool found;
 
 	list_for_each_entry(c, &rp_chunks, node) {
 		if (nr == RP_MAX_CHUNKS)
@@ -358,20 +428,16 @@ struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first,
 		maps[nr++] = &c->map;
 	}
 	if (npages > RP_CHUNK_PAGES)
-		found = rp_map_best_fit_run(maps, follows, nr, npages, &fit);
-	else
-		found = rp_map_best_fit(maps, nr, npages, &fit);
-	if (found) {
+		return rp_run_place(chunks, maps, follows, nr, npages, first,
+				    why);
+	if (rp_map_best_fit(maps, nr, npages, &fit)) {
 		*first = fit.first;
 		return chunks[fit.chunk];
 	}
 	*why = RP_FB_CHUNK;
-	if (nr + rp_run_chunks(npages) > RP_MAX_CHUNKS)
+	if (nr == RP_MAX_CHUNKS)
 		return NULL;
-	if (npages > RP_CHUNK_PAGES)
-		c = rp_run_create(npages, why);
-	else
-		c = rp_chunk_create(npages);
+	c = rp_chunk_create(npages);
 	if (c)
 		*first = c->head;
 	return c;
