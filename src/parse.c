@@ -102,6 +102,7 @@ static const struct {
 	{ "staging", RP_FAULT_STAGING },
 	{ "collapse", RP_FAULT_COLLAPSE },
 	{ "cpa", RP_FAULT_CPA },
+	{ "run", RP_FAULT_RUN },
 };
 
 /**

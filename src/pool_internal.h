@@ -106,7 +106,11 @@ void rp_staging_copy_in(unsigned long addr, struct page **pages,
 			unsigned int n);
 
 /* chunk.c */
-struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first);
+struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first,
+				enum rp_fallback *why);
+void rp_span_start(struct rp_span *s, struct rp_chunk *c, unsigned int first,
+		   unsigned int npages);
+bool rp_span_next(struct rp_span *s);
 bool rp_chunks_hold(unsigned long addr);
 void rp_chunks_collapse(bool force);
 void rp_chunks_release_later(void);

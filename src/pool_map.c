@@ -112,3 +112,135 @@ bool rp_map_best_fit(const struct rp_map *const *maps, unsigned int nr,
 	}
 	return best_len <= RP_CHUNK_PAGES;
 }
+
+/**
+ * rp_run_chunks() - how many chunks a new run for a range needs
+ * @npages: size of the range
+ *
+ * Return: ceil(@npages / RP_CHUNK_PAGES): a run holds the range at the
+ * physical limit; the run's tail serves other ranges.
+ */
+unsigned int rp_run_chunks(unsigned int npages)
+{
+	return (npages + RP_CHUNK_PAGES - 1) / RP_CHUNK_PAGES;
+}
+
+/* Page @g of the run of chunks that starts with maps[c0]. */
+static bool rp_run_test(const struct rp_map *const *maps, unsigned int c0,
+			unsigned int g)
+{
+	return rp_map_test(maps[c0 + g / RP_CHUNK_PAGES], g % RP_CHUNK_PAGES);
+}
+
+/**
+ * rp_map_best_fit_run() - choose where a range larger than a chunk goes
+ * @maps: the chunks' maps, by address
+ * @follows: follows[c] is true when chunk c starts where chunk c - 1 ends
+ *	(virtually contiguous: the two belong to one run)
+ * @nr: number of chunks
+ * @npages: size of the range, more than RP_CHUNK_PAGES, at most RP_MAX_PAGES
+ * @fit: the choice: the chunk the range starts in and its first page there
+ *
+ * A range may cross from a chunk into the next only when the two are
+ * virtually contiguous: each chunk is its own PMD leaf, so the range is
+ * still mapped by 2 MiB translations, one per chunk it touches.  Best fit
+ * over the free extents of each run of contiguous chunks, read as one map;
+ * among equal extents the earliest.
+ *
+ * Return: false if no run has room (a new run is needed).
+ */
+bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
+			 unsigned int nr, unsigned int npages,
+			 struct rp_fit *fit)
+{
+	unsigned int c0, c1, best_len = RP_MAX_PAGES + 1;
+
+	if (npages <= RP_CHUNK_PAGES || npages > RP_MAX_PAGES)
+		return false;
+	for (c0 = 0; c0 < nr; c0 = c1) {
+		unsigned int g = 0, end, start;
+
+		for (c1 = c0 + 1; c1 < nr && follows[c1]; c1++)
+			;
+		end = (c1 - c0) * RP_CHUNK_PAGES;
+		while (g < end) {
+			while (g < end && rp_run_test(maps, c0, g))
+				g++;
+			start = g;
+			while (g < end && !rp_run_test(maps, c0, g))
+				g++;
+			if (g - start < npages || g - start >= best_len)
+				continue;
+			best_len = g - start;
+			fit->chunk = c0 + start / RP_CHUNK_PAGES;
+			fit->first = start % RP_CHUNK_PAGES;
+		}
+	}
+	return best_len <= RP_MAX_PAGES;
+}
+
+/**
+ * rp_map_free_tail() - the free pages at the end of a chunk
+ * @m: its map
+ *
+ * Return: how many of its last pages are free.
+ */
+unsigned int rp_map_free_tail(const struct rp_map *m)
+{
+	unsigned int p = RP_CHUNK_PAGES;
+
+	while (p && !rp_map_test(m, p - 1))
+		p--;
+	return RP_CHUNK_PAGES - p;
+}
+
+/**
+ * rp_map_best_extension() - extend a run with new chunks for a large range
+ * @maps: the chunks' maps, by address
+ * @follows: as for rp_map_best_fit_run()
+ * @skip: chunks not to extend (their next 2 MiB of module space is taken)
+ * @nr: number of chunks
+ * @npages: size of the range, more than RP_CHUNK_PAGES, at most RP_MAX_PAGES
+ * @fit: the choice: the last chunk of a run and the first page of its free
+ *	tail, where the range starts
+ * @added: set to the number of new chunks to make right after that chunk
+ *
+ * When no run has room, a range may start in the free tail of the last
+ * chunk of a run and go on into new chunks made right after it: fewer new
+ * chunks than a run of its own (rp_run_chunks()) would need, and a tail
+ * that small modules left unused is filled.  Chooses the fewest new
+ * chunks, then the tightest fit, then the earliest chunk.
+ *
+ * Return: false if no extension needs fewer new chunks than a new run.
+ */
+bool rp_map_best_extension(const struct rp_map *const *maps,
+			   const bool *follows, const bool *skip,
+			   unsigned int nr, unsigned int npages,
+			   struct rp_fit *fit, unsigned int *added)
+{
+	unsigned int c, best_k = rp_run_chunks(npages), best_left = 0;
+	bool found = false;
+
+	if (npages <= RP_CHUNK_PAGES || npages > RP_MAX_PAGES)
+		return false;
+	for (c = 0; c < nr; c++) {
+		unsigned int tail, k, left;
+
+		if (skip[c] || (c + 1 < nr && follows[c + 1]))
+			continue;
+		tail = rp_map_free_tail(maps[c]);
+		if (!tail)
+			continue;
+		k = rp_run_chunks(npages - tail);
+		left = k * RP_CHUNK_PAGES - (npages - tail);
+		if (k > best_k || (k == best_k && (!found || left >= best_left)))
+			continue;
+		found = true;
+		best_k = k;
+		best_left = left;
+		fit->chunk = c;
+		fit->first = RP_CHUNK_PAGES - tail;
+	}
+	*added = best_k;
+	return found;
+}

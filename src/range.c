@@ -33,6 +33,73 @@ static void rp_fallback(enum rp_fallback why)
 	trace_roxpool_fallback(why);
 }
 
+/*
+ * Begin a walk over the parts of a range, one per chunk it spans (chunk.c):
+ * for (rp_range_span(&s, r); rp_span_next(&s);).
+ */
+static void rp_range_span(struct rp_span *s, const struct rp_range *r)
+{
+	rp_span_start(s, r->chunk, (r->addr - r->chunk->addr) >> PAGE_SHIFT,
+		      r->npages);
+}
+
+/* The address of a part. */
+static unsigned long rp_part_addr(const struct rp_span *s)
+{
+	return s->chunk->addr + ((unsigned long)s->first << PAGE_SHIFT);
+}
+
+/*
+ * Split every chunk a new range will span.  On failure the chunks split so
+ * far stay split, with nothing staged, until the free work collapses them.
+ */
+static int rp_range_split(struct rp_range *r)
+{
+	struct rp_span s;
+	int err;
+
+	for (rp_range_span(&s, r); rp_span_next(&s);) {
+		if (s.chunk->ptes)
+			continue;
+		err = rp_pgt_split(s.chunk);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Map a range's staging pages, part by part; the chunks are split. */
+static void rp_range_stage(struct rp_range *r)
+{
+	unsigned int done = 0;
+	struct rp_span s;
+
+	for (rp_range_span(&s, r); rp_span_next(&s);) {
+		rp_map_set(&s.chunk->map, s.first, s.n);
+		s.chunk->staged++;
+		rp_pgt_stage(s.chunk, rp_part_addr(&s), r->staging + done, s.n);
+		done += s.n;
+	}
+}
+
+/* Map a staged range to its chunks' own pages again (INT3 or the text). */
+static void rp_range_unstage(struct rp_range *r)
+{
+	struct rp_span s;
+
+	for (rp_range_span(&s, r); rp_span_next(&s);)
+		rp_pgt_unstage(s.chunk, rp_part_addr(&s), s.n);
+}
+
+/* No part of the range is staged any more: its chunks may collapse. */
+static void rp_range_staged_done(struct rp_range *r)
+{
+	struct rp_span s;
+
+	for (rp_range_span(&s, r); rp_span_next(&s);)
+		s.chunk->staged--;
+}
+
 /**
  * rp_pool_alloc() - serve one module text allocation of the loader
  * @size: bytes asked for
@@ -46,14 +113,16 @@ void *rp_pool_alloc(size_t size)
 {
 	unsigned int npages = PAGE_ALIGN(size) >> PAGE_SHIFT, first;
 	u64 t0 = ktime_get_ns();
+	enum rp_fallback why;
 	struct rp_range *r;
 	struct rp_chunk *c;
+	struct rp_span s;
 
 	if (!rp_enabled()) {
 		rp_fallback(RP_FB_DISABLED);
 		return NULL;
 	}
-	if (!npages || npages > RP_CHUNK_PAGES) {
+	if (!npages || npages > RP_MAX_PAGES) {
 		rp_fallback(RP_FB_TOO_LARGE);
 		return NULL;
 	}
@@ -80,32 +149,33 @@ void *rp_pool_alloc(size_t size)
 		rp_fallback(RP_FB_DISABLED);
 		goto fail;
 	}
-	c = rp_chunk_place(npages, &first);
+	c = rp_chunk_place(npages, &first, &why);
 	if (!c) {
 		module_put(THIS_MODULE);
 		mutex_unlock(&rp_pool_mutex);
 		rp_pgt_unlock_text();
-		rp_fallback(RP_FB_CHUNK);
-		goto fail;
-	}
-	if (!c->ptes && rp_pgt_split(c)) {
-		/* A new chunk left empty goes back with the release work. */
-		if (!rp_chunk_used(c))
-			c->empty_since = jiffies;
-		module_put(THIS_MODULE);
-		mutex_unlock(&rp_pool_mutex);
-		rp_pgt_unlock_text();
-		rp_fallback(RP_FB_STAGING);
-		rp_chunks_release_later();
+		rp_fallback(why);
 		goto fail;
 	}
 	r->chunk = c;
 	r->addr = c->addr + ((unsigned long)first << PAGE_SHIFT);
 	r->npages = npages;
 	r->state = RP_STAGED;
-	rp_map_set(&c->map, first, npages);
-	c->staged++;
-	rp_pgt_stage(c, r->addr, r->staging, npages);
+	if (rp_range_split(r)) {
+		/* New chunks left empty go back with the release work. */
+		for (rp_range_span(&s, r); rp_span_next(&s);)
+			if (!rp_chunk_used(s.chunk))
+				s.chunk->empty_since = jiffies;
+		module_put(THIS_MODULE);
+		mutex_unlock(&rp_pool_mutex);
+		rp_pgt_unlock_text();
+		rp_fallback(RP_FB_STAGING);
+		/* Chunks of a run split before the failure: whole again. */
+		rp_pool_kick();
+		rp_chunks_release_later();
+		goto fail;
+	}
+	rp_range_stage(r);
 	list_add_tail(&r->node, &rp_ranges);
 	atomic_inc(&rp_nr_ranges);
 	rp_history.allocs++;
@@ -198,8 +268,8 @@ bool rp_pool_finalize(void *base, const char *owner, bool init)
 		mutex_unlock(&rp_pool_mutex);
 		return false;
 	}
-	/* Back to the chunk's own pages: INT3, read-only, executable. */
-	rp_pgt_unstage(r->chunk, addr, r->npages);
+	/* Back to the chunks' own pages: INT3, read-only, executable. */
+	rp_range_unstage(r);
 	pages = r->staging;
 	r->staging = NULL;
 	n = r->npages;
@@ -213,7 +283,7 @@ bool rp_pool_finalize(void *base, const char *owner, bool init)
 
 	mutex_lock(&rp_pool_mutex);
 	r->state = RP_LIVE;
-	r->chunk->staged--;
+	rp_range_staged_done(r);
 	rp_history.finalized++;
 	rp_history.bytes_copied += (u64)n << PAGE_SHIFT;
 	rp_history.finalize_ns += ktime_get_ns() - t0;
@@ -241,6 +311,7 @@ static void rp_free_work_fn(struct work_struct *work)
 {
 	struct rp_range *r;
 	bool empty = false;
+	struct rp_span s;
 
 	for (;;) {
 		mutex_lock(&rp_pool_mutex);
@@ -252,9 +323,9 @@ static void rp_free_work_fn(struct work_struct *work)
 		}
 		list_del(&r->node);
 		if (r->staging) {
-			/* Never went live: the chunk's pages are still INT3. */
-			rp_pgt_unstage(r->chunk, r->addr, r->npages);
-			r->chunk->staged--;
+			/* Never went live: the chunks' pages are still INT3. */
+			rp_range_unstage(r);
+			rp_range_staged_done(r);
 			mutex_unlock(&rp_pool_mutex);
 			rp_staging_free(r->staging, r->npages);
 		} else {
@@ -264,11 +335,12 @@ static void rp_free_work_fn(struct work_struct *work)
 						      (size_t)r->npages << PAGE_SHIFT);
 		}
 		mutex_lock(&rp_pool_mutex);
-		rp_map_clear(&r->chunk->map, (r->addr - r->chunk->addr) >> PAGE_SHIFT,
-			     r->npages);
-		if (!rp_chunk_used(r->chunk)) {
-			r->chunk->empty_since = jiffies;
-			empty = true;
+		for (rp_range_span(&s, r); rp_span_next(&s);) {
+			rp_map_clear(&s.chunk->map, s.first, s.n);
+			if (!rp_chunk_used(s.chunk)) {
+				s.chunk->empty_since = jiffies;
+				empty = true;
+			}
 		}
 		rp_history.frees++;
 		mutex_unlock(&rp_pool_mutex);

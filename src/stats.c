@@ -40,6 +40,9 @@ static const char *const rp_fallback_names[RP_FB_NR] = {
 	[RP_FB_TOO_LARGE]	= "too_large",
 	[RP_FB_CHUNK]		= "no_chunk",
 	[RP_FB_STAGING]		= "no_memory",
+	[RP_FB_RUN_SPACE]	= "no_run_space",
+	[RP_FB_RUN_HUGE]	= "no_huge_page",
+	[RP_FB_RUN_BROKEN]	= "run_broken",
 };
 
 const char *rp_fallback_name(enum rp_fallback why)

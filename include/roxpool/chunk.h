@@ -19,14 +19,16 @@ static_assert(RP_CHUNK_PAGES == PTRS_PER_PTE);
 
 /**
  * struct rp_chunk - one 2 MiB chunk of module space
- * @node: in the pool's list of chunks, by address
+ * @node: in the pool's list of chunks, by address; a chunk that starts
+ *	where the previous one on the list ends is in a run with it (chunk.c)
  * @addr: its first byte, 2 MiB aligned
  * @leaf: the read-only+executable PMD leaf that maps it while it is whole
  * @ptes: its PTE table while it is split (a range is staged), else NULL
  * @map: which pages belong to a range, or to its head
  * @head: its first pages, a random number of them, never handed out
- *	(module KASLR: every range in the chunk moves with it)
- * @staged: how many of its ranges are staged now
+ *	(module KASLR: every range in the chunk moves with it); in a new run
+ *	only the first chunk has one
+ * @staged: how many staged ranges have a part in it now
  * @empty_since: jiffies when its last range went, for the release delay
  *
  * Invariant: @ptes is NULL exactly when the chunk is mapped by @leaf; then
@@ -42,6 +44,25 @@ struct rp_chunk {
 	unsigned int head;
 	unsigned int staged;
 	unsigned long empty_since;
+};
+
+/**
+ * struct rp_span - a walk over the parts of a range, one per chunk it spans
+ * @chunk: the chunk of this part
+ * @first: its first page in @chunk
+ * @n: its pages
+ * @start: the chunk the range starts in
+ * @left: pages of the range after this part
+ *
+ * A range larger than a chunk spans a run of chunks (chunk.c); each part is
+ * in one chunk and is split, staged and mapped there.
+ */
+struct rp_span {
+	struct rp_chunk *chunk;
+	unsigned int first;
+	unsigned int n;
+	struct rp_chunk *start;
+	unsigned int left;
 };
 
 /**

@@ -15,7 +15,8 @@
 #define RP_FAULT_STAGING	0x2	/* no memory for staging pages */
 #define RP_FAULT_COLLAPSE	0x4	/* a split chunk is not collapsed */
 #define RP_FAULT_CPA		0x8	/* a new chunk's CPA fails half way */
-#define RP_FAULT_ALL		0xf
+#define RP_FAULT_RUN		0x10	/* a new run's second chunk fails */
+#define RP_FAULT_ALL		0x1f
 
 int rp_parse_faults(const char *s, unsigned int *mask);
 int rp_format_faults(unsigned int mask, char *buf, size_t size);

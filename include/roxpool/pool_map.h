@@ -28,6 +28,14 @@
 
 #define RP_MAP_WORDS	(RP_CHUNK_PAGES / 64)
 
+/*
+ * A range larger than a chunk goes into a run: RP_MAX_RUN chunks at most,
+ * virtually contiguous, each its own PMD leaf (32 MiB of text; amdgpu has
+ * 7 MB).  Anything larger is left to the kernel (RP_FB_TOO_LARGE).
+ */
+#define RP_MAX_RUN	16
+#define RP_MAX_PAGES	(RP_MAX_RUN * RP_CHUNK_PAGES)
+
 /**
  * struct rp_map - which pages of one chunk are taken
  * @bits: bit n set = page n is part of a range
@@ -52,5 +60,14 @@ unsigned int rp_map_used(const struct rp_map *m);
 unsigned int rp_map_largest_free(const struct rp_map *m);
 bool rp_map_best_fit(const struct rp_map *const *maps, unsigned int nr,
 		     unsigned int npages, struct rp_fit *fit);
+bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
+			 unsigned int nr, unsigned int npages,
+			 struct rp_fit *fit);
+unsigned int rp_run_chunks(unsigned int npages);
+unsigned int rp_map_free_tail(const struct rp_map *m);
+bool rp_map_best_extension(const struct rp_map *const *maps,
+			   const bool *follows, const bool *skip,
+			   unsigned int nr, unsigned int npages,
+			   struct rp_fit *fit, unsigned int *added);
 
 #endif /* ROXPOOL_POOL_MAP_H */

@@ -215,9 +215,12 @@ static void test_faults(void **state)
 		{ "staging\n", RP_FAULT_STAGING },
 		{ "collapse", RP_FAULT_COLLAPSE },
 		{ "chunk,collapse", RP_FAULT_CHUNK | RP_FAULT_COLLAPSE },
-		{ "collapse,staging,chunk", RP_FAULT_ALL & ~RP_FAULT_CPA },
+		{ "collapse,staging,chunk",
+		  RP_FAULT_CHUNK | RP_FAULT_STAGING | RP_FAULT_COLLAPSE },
 		{ "cpa", RP_FAULT_CPA },
-		{ "cpa,collapse,staging,chunk", RP_FAULT_ALL },
+		{ "run", RP_FAULT_RUN },
+		{ "cpa,collapse,staging,chunk", RP_FAULT_ALL & ~RP_FAULT_RUN },
+		{ "run,cpa,collapse,staging,chunk", RP_FAULT_ALL },
 		{ "chunk,chunk", RP_FAULT_CHUNK },
 	};
 	static const char *const bad[] = {
@@ -249,7 +252,7 @@ static void test_faults(void **state)
 		assert_int_equal(back, m);
 	}
 	rp_format_faults(RP_FAULT_ALL, buf, sizeof(buf));
-	assert_string_equal(buf, "chunk,staging,collapse,cpa");
+	assert_string_equal(buf, "chunk,staging,collapse,cpa,run");
 	rp_format_faults(RP_FAULT_ALL, buf, 8);
 	assert_string_equal(buf, "chunk,s");
 }

@@ -188,6 +188,228 @@ static void test_packs_to_the_limit(void **state)
 	assert_int_equal(simulate(seq, sizeof(seq) / sizeof(seq[0])), 3);
 }
 
+static void test_run_fit(void **state)
+{
+	static struct rp_map m[4];
+	const struct rp_map *maps[] = { &m[0], &m[1], &m[2], &m[3] };
+	bool follows[] = { false, true, true, false };
+	struct rp_fit fit;
+
+	(void)state;
+	memset(m, 0, sizeof(m));
+	/* Not for ranges that fit a chunk, nor beyond the largest run. */
+	assert_false(rp_map_best_fit_run(maps, follows, 4, RP_CHUNK_PAGES, &fit));
+	assert_false(rp_map_best_fit_run(maps, follows, 4, RP_MAX_PAGES + 1, &fit));
+	assert_false(rp_map_best_fit_run(maps, follows, 0, 600, &fit));
+	/* Chunks 0-2 are one run; chunk 3 stands alone. */
+	rp_map_set(&m[0], 0, 400);		/* 112 free at the end of 0 */
+	rp_map_set(&m[2], 100, 412);		/* 100 free at the start of 2 */
+	rp_map_set(&m[3], RP_CHUNK_PAGES - 1, 1);
+	assert_true(rp_map_best_fit_run(maps, follows, 4, 724, &fit));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 400);
+	assert_false(rp_map_best_fit_run(maps, follows, 4, 725, &fit));
+	/* Not contiguous: chunk 3 never extends chunk 2. */
+	rp_map_clear(&m[2], 100, 412);
+	rp_map_set(&m[2], 0, 412);
+	rp_map_set(&m[1], 0, RP_CHUNK_PAGES);
+	assert_false(rp_map_best_fit_run(maps, follows, 4, 611, &fit));
+	follows[3] = true;
+	assert_true(rp_map_best_fit_run(maps, follows, 4, 611, &fit));
+	assert_int_equal(fit.chunk, 2);
+	assert_int_equal(fit.first, 412);
+}
+
+static void test_run_fit_tightest(void **state)
+{
+	static struct rp_map m[5];
+	const struct rp_map *maps[] = { &m[0], &m[1], &m[2], &m[3], &m[4] };
+	const bool follows[] = { false, true, false, true, true };
+	struct rp_fit fit;
+
+	(void)state;
+	memset(m, 0, sizeof(m));
+	/* Run 0-1: 1024 free; run 2-4: 700 free from 3 through 4. */
+	rp_map_set(&m[2], 0, RP_CHUNK_PAGES);
+	rp_map_set(&m[3], 0, 324);
+	assert_true(rp_map_best_fit_run(maps, follows, 5, 700, &fit));
+	assert_int_equal(fit.chunk, 3);
+	assert_int_equal(fit.first, 324);
+	assert_true(rp_map_best_fit_run(maps, follows, 5, 701, &fit));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 0);
+	assert_false(rp_map_best_fit_run(maps, follows, 5, 1025, &fit));
+}
+
+static void test_run_chunks(void **state)
+{
+	(void)state;
+	assert_int_equal(rp_run_chunks(513), 2);
+	assert_int_equal(rp_run_chunks(1024), 2);
+	assert_int_equal(rp_run_chunks(1726), 4);	/* amdgpu, 7 MB */
+	assert_int_equal(rp_run_chunks(RP_MAX_PAGES), RP_MAX_RUN);
+}
+
+/*
+ * Big and small modules mixed, loaded, unloaded and loaded again: a big
+ * range opens a run of rp_run_chunks() new chunks when no run has room,
+ * a small one a single chunk.  The chunks in use stay within the physical
+ * limit plus one.
+ */
+#define MIX_CHUNKS 32
+struct mix {
+	struct rp_map maps[MIX_CHUNKS];
+	const struct rp_map *ptrs[MIX_CHUNKS];
+	bool follows[MIX_CHUNKS];
+	unsigned int nr;
+};
+
+static void mix_span(struct mix *x, const struct rp_fit *f, unsigned int n,
+		     bool taken)
+{
+	unsigned int c = f->chunk, first = f->first;
+
+	while (n) {
+		unsigned int part = RP_CHUNK_PAGES - first;
+
+		if (part > n)
+			part = n;
+		if (taken)
+			rp_map_set(&x->maps[c], first, part);
+		else
+			rp_map_clear(&x->maps[c], first, part);
+		n -= part;
+		c++;
+		first = 0;
+	}
+}
+
+static struct rp_fit mix_place(struct mix *x, unsigned int n)
+{
+	struct rp_fit fit;
+	unsigned int k, i;
+	bool ok = n > RP_CHUNK_PAGES ?
+		rp_map_best_fit_run(x->ptrs, x->follows, x->nr, n, &fit) :
+		rp_map_best_fit(x->ptrs, x->nr, n, &fit);
+
+	if (!ok) {
+		k = rp_run_chunks(n);
+		assert_true(x->nr + k <= MIX_CHUNKS);
+		for (i = 0; i < k; i++)
+			x->follows[x->nr + i] = i > 0;
+		fit.chunk = x->nr;
+		fit.first = 0;
+		x->nr += k;
+	}
+	mix_span(x, &fit, n, true);
+	return fit;
+}
+
+static unsigned int mix_used_chunks(const struct mix *x)
+{
+	unsigned int c, n = 0;
+
+	for (c = 0; c < x->nr; c++)
+		n += rp_map_used(&x->maps[c]) > 0;
+	return n;
+}
+
+#define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
+static void test_run_mixed(void **state)
+{
+	/* amdgpu, i915, xe, nouveau and small modules, pages of core text. */
+	static const unsigned int sizes[] = {
+		1726, 40, 517, 12, 330, 3, 300, 90, 150, 7, 60, 25, 200, 4,
+	};
+	static struct mix x;
+	struct rp_fit placed[NSIZES];
+	unsigned int i, round, total = 0;
+
+	(void)state;
+	memset(&x, 0, sizeof(x));
+	for (i = 0; i < MIX_CHUNKS; i++)
+		x.ptrs[i] = &x.maps[i];
+	for (i = 0; i < NSIZES; i++) {
+		placed[i] = mix_place(&x, sizes[i]);
+		total += sizes[i];
+	}
+	assert_true(mix_used_chunks(&x) <=
+		    (total + RP_CHUNK_PAGES - 1) / RP_CHUNK_PAGES + 1);
+	/* Unload and reload the big ones, then every other module. */
+	for (round = 0; round < 3; round++) {
+		for (i = round % 2; i < NSIZES; i += 2)
+			mix_span(&x, &placed[i], sizes[i], false);
+		for (i = round % 2; i < NSIZES; i += 2)
+			placed[i] = mix_place(&x, sizes[i]);
+		assert_true(mix_used_chunks(&x) <=
+			    (total + RP_CHUNK_PAGES - 1) / RP_CHUNK_PAGES + 1);
+	}
+}
+
+static void test_free_tail(void **state)
+{
+	struct rp_map m = { { 0 } };
+
+	(void)state;
+	assert_int_equal(rp_map_free_tail(&m), RP_CHUNK_PAGES);
+	rp_map_set(&m, 0, 253);
+	assert_int_equal(rp_map_free_tail(&m), 259);
+	rp_map_set(&m, 300, 1);
+	assert_int_equal(rp_map_free_tail(&m), 211);
+	rp_map_set(&m, RP_CHUNK_PAGES - 1, 1);
+	assert_int_equal(rp_map_free_tail(&m), 0);
+}
+
+/*
+ * Small modules loaded first left three chunks with free tails (what
+ * parallel loads of the GPU set did); amdgpu and i915 come next.
+ */
+static void test_extension(void **state)
+{
+	static struct rp_map m[3];
+	const struct rp_map *maps[] = { &m[0], &m[1], &m[2] };
+	bool follows[] = { false, false, false };
+	bool skip[] = { false, false, false };
+	struct rp_fit fit;
+	unsigned int added;
+
+	(void)state;
+	memset(m, 0, sizeof(m));
+	rp_map_set(&m[0], 0, 253);		/* tail 259 */
+	rp_map_set(&m[1], 0, 324);		/* tail 188 */
+	rp_map_set(&m[2], 0, 349);		/* tail 163 */
+	/* amdgpu, 1726 pages: 3 new chunks after chunk 0 instead of 4. */
+	assert_true(rp_map_best_extension(maps, follows, skip, 3, 1726, &fit,
+					  &added));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 253);
+	assert_int_equal(added, 3);
+	/* Its next slot taken: no other tail saves a chunk. */
+	skip[0] = true;
+	assert_false(rp_map_best_extension(maps, follows, skip, 3, 1726, &fit,
+					   &added));
+	/* i915, 517 pages: one new chunk; the tightest fit is after 2. */
+	assert_true(rp_map_best_extension(maps, follows, skip, 3, 517, &fit,
+					  &added));
+	assert_int_equal(fit.chunk, 2);
+	assert_int_equal(fit.first, 349);
+	assert_int_equal(added, 1);
+	/* Only the last chunk of a run is extended. */
+	skip[0] = false;
+	follows[1] = true;
+	assert_true(rp_map_best_extension(maps, follows, skip, 3, 517, &fit,
+					  &added));
+	assert_int_equal(fit.chunk, 2);
+	skip[1] = skip[2] = true;	/* chunk 0 is left: not last of its run */
+	assert_false(rp_map_best_extension(maps, follows, skip, 3, 517, &fit,
+					   &added));
+	skip[1] = skip[2] = false;
+	/* Not for ranges that fit a chunk. */
+	follows[1] = follows[2] = false;
+	assert_false(rp_map_best_extension(maps, follows, skip, 3, 200, &fit,
+					   &added));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +418,12 @@ int main(void)
 		cmocka_unit_test(test_best_fit_tightest),
 		cmocka_unit_test(test_best_fit_ties),
 		cmocka_unit_test(test_packs_to_the_limit),
+		cmocka_unit_test(test_run_fit),
+		cmocka_unit_test(test_run_fit_tightest),
+		cmocka_unit_test(test_run_chunks),
+		cmocka_unit_test(test_run_mixed),
+		cmocka_unit_test(test_free_tail),
+		cmocka_unit_test(test_extension),
 	};
 
 	return cmocka_run_group_tests_name("pool_map", tests, NULL, NULL);

@@ -98,9 +98,9 @@ static void test_format(void **state)
 		assert_memory_equal(p + k, ": ", 2);
 	}
 	/* 5 header lines, 2 totals, 6 types, 3 x 6 classes, 4 counters,
-	 * 24 pool lines.
+	 * 27 pool lines.
 	 */
-	assert_int_equal(s.lines, 5 + 2 + 6 + 18 + 4 + 24);
+	assert_int_equal(s.lines, 5 + 2 + 6 + 18 + 4 + 27);
 }
 
 static void test_first_key_is_mode(void **state)
@@ -118,11 +118,14 @@ static void test_first_key_is_mode(void **state)
 static void test_fallback_names(void **state)
 {
 	(void)state;
-	assert_int_equal(RP_FB_NR, 4);
+	assert_int_equal(RP_FB_NR, 7);
 	assert_string_equal(rp_fallback_name(RP_FB_DISABLED), "disabled");
 	assert_string_equal(rp_fallback_name(RP_FB_TOO_LARGE), "too_large");
 	assert_string_equal(rp_fallback_name(RP_FB_CHUNK), "no_chunk");
 	assert_string_equal(rp_fallback_name(RP_FB_STAGING), "no_memory");
+	assert_string_equal(rp_fallback_name(RP_FB_RUN_SPACE), "no_run_space");
+	assert_string_equal(rp_fallback_name(RP_FB_RUN_HUGE), "no_huge_page");
+	assert_string_equal(rp_fallback_name(RP_FB_RUN_BROKEN), "run_broken");
 	assert_string_equal(rp_fallback_name(RP_FB_NR), "?");
 }
 
