@@ -1,15 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
 # flavours: generic
-# modules: btrfs xfs ext4 bridge dummy
+# modules: btrfs xfs ext4 bridge dummy i915
 #
 # Memory pressure.  With every free 2 MiB block broken up (a hog holds every
 # other page and one page of each block left, unmovable), a chunk needs the
 # kernel to compact memory or the load falls back; with the guest a few MiB
 # from running out, modules load (or fail cleanly).  Either way every text
 # request is pooled or counted as a fallback, nothing is W+X, nothing leaks,
-# and with the hog gone the pool drains and pools again.  (Chunk failures
-# themselves are forced deterministically in t-faults.)
+# and with the hog gone the pool drains and pools again.  A module larger
+# than a chunk (i915) needs a run of 2 MiB blocks: in fragmented memory it
+# falls back as no_huge_page, leaving no chunk of a half-made run behind.
+# (Chunk failures themselves are forced deterministically in t-faults.)
 . /rp/lib.sh
 
 T=$RP_TESTS
@@ -29,9 +31,10 @@ load_set() {
 # with a reason: between the text allocations that succeeded and those plus
 # every failed allocation.
 accounted() {
-	served=$(($(stat_delta pool_allocs "$1") + $(stat_delta pool_fallback_no_chunk "$1") + \
-		$(stat_delta pool_fallback_no_memory "$1") + $(stat_delta pool_fallback_too_large "$1") + \
-		$(stat_delta pool_fallback_disabled "$1")))
+	served=$(stat_delta pool_allocs "$1")
+	for k in $(sed -n 's/^\(pool_fallback_[a-z_]*\):.*/\1/p' "$RP_STATS"); do
+		served=$((served + $(stat_delta "$k" "$1")))
+	done
 	text=$(stat_delta alloc_type_module_text "$1")
 	expect_ge "text requests pooled or counted as fallbacks" "$served" "$text"
 	expect_ge "... and no more than were made" "$((text + $(stat_delta alloc_failed "$1")))" "$served"
@@ -56,6 +59,35 @@ expect_eq "pooled modules on 2 MiB pages only" \
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
 kernel_wx "modules loaded"
 check "dummy works" sh -c "ip link add rp-p0 type dummy && ip link del rp-p0"
+
+log "fragmented memory: i915, larger than a chunk, needs a run"
+stats_save /tmp/run
+echo > $RP_TRACING/trace
+echo 1 > $RP_TRACING/events/roxpool/roxpool_fallback/enable
+modprobe i915 || fail "modprobe i915"
+echo 0 > $RP_TRACING/events/roxpool/roxpool_fallback/enable
+core=$(awk '$1 == "i915" { print $2 }' $CENSUS)
+log "i915: core text $core bytes; $(grep '^i915 ' $CENSUS);" \
+	"chunks made $(stat_delta pool_chunks_created /tmp/run)," \
+	"no_huge_page $(stat_delta pool_fallback_no_huge_page /tmp/run)"
+expect_ge "i915's core text is larger than a chunk" "$core" 2097153
+if grep -qE '^i915 [0-9]+ [0-9]+ yes ' $CENSUS; then
+	# Compaction found the blocks after all: then only on 2 MiB pages.
+	check "i915 pooled on 2 MiB pages only" grep -qE '^i915 [0-9]+ [0-9]+ yes 0 [1-9]' $CENSUS
+else
+	expect_ge "i915 not pooled: counted as no_huge_page" \
+		"$(stat_delta pool_fallback_no_huge_page /tmp/run)" 1
+	check "... and traced: roxpool_fallback reason=no_huge_page" \
+		grep -q 'roxpool_fallback: reason=no_huge_page' $RP_TRACING/trace
+fi
+expect_eq "no chunk of a half-made run left: created - released = chunks" \
+	"$(($(stat pool_chunks_created) - $(stat pool_chunks_released)))" "$(stat pool_chunks)"
+expect_eq "no chunk leaked" "$(stat pool_chunks_leaked)" 0
+expect_eq "every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
+expect_eq "chunk aliases writable" "$(census chunk_alias_writable)" 0
+accounted /tmp/run
+expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
+kernel_wx "i915 loaded"
 check "unload the set" unload_since /tmp/base
 rmmod rp_test_hog || fail "rmmod hog"
 
