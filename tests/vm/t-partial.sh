@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
 # flavours: generic
+# skip-lanes: debug
+# (the debug kernels leave out amdgpu: see t-bigmod)
 # modules: amdgpu
 # vm-args: --mem 2G
 #
