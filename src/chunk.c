@@ -94,12 +94,18 @@ static bool rp_chunk_destroy(unsigned long addr)
  * kmemleak refuses overlapping objects: it would disable itself at the first
  * range.  So the chunk's object goes at once.  (VM_DEFER_KMEMLEAK would skip
  * it only under KASAN without KASAN_VMALLOC, where roxpool does not pool.)
+ *
+ * A chunk is opportunistic, as a transparent huge page is: __GFP_NORETRY
+ * keeps the kernel to asynchronous compaction for the 2 MiB block and to no
+ * OOM kill for the 4 KiB fallback, and the module text falls back instead.
+ * (Synchronous compaction of a fragmented machine could hold the loader,
+ * and text_mutex with it, for seconds: a soft lockup under TCG.)
  */
 static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end)
 {
 	void *p = static_call(rp___vmalloc_node_range_noprof)
 		(RP_CHUNK_BYTES, RP_CHUNK_BYTES, start, end,
-		 GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL,
+		 GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, PAGE_KERNEL,
 		 VM_ALLOW_HUGE_VMAP | VM_NO_GUARD, numa_node_id(),
 		 __builtin_return_address(0));
 

@@ -1,18 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
 # flavours: generic
-# modules: btrfs xfs ext4 bridge dummy amdgpu
+# modules: btrfs xfs ext4 bridge dummy
 #
 # Memory pressure.  With every free 2 MiB block broken up (a hog holds every
 # other page and one page of each block left, unmovable), a chunk needs the
 # kernel to compact memory or the load falls back; with the guest a few MiB
 # from running out, modules load (or fail cleanly).  Either way every text
 # request is pooled or counted as a fallback, nothing is W+X, nothing leaks,
-# and with the hog gone the pool drains and pools again.  A module larger
-# than a chunk (amdgpu, 7 MB of text) needs a run of 2 MiB blocks: in
-# fragmented memory it falls back as no_huge_page, leaving no chunk of a
-# half-made run behind (or, where compaction found the blocks, is pooled).
-# (Chunk failures themselves are forced deterministically in t-faults.)
+# and with the hog gone the pool drains and pools again.  (Chunk failures
+# themselves are forced deterministically in t-faults; a run of chunks in
+# fragmented memory is t-bigmod's.)
 . /rp/lib.sh
 
 T=$RP_TESTS
@@ -61,34 +59,6 @@ expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
 kernel_wx "modules loaded"
 check "dummy works" sh -c "ip link add rp-p0 type dummy && ip link del rp-p0"
 
-log "fragmented memory: amdgpu, larger than a chunk, needs a run"
-stats_save /tmp/run
-echo > $RP_TRACING/trace
-echo 1 > $RP_TRACING/events/roxpool/roxpool_fallback/enable
-modprobe amdgpu || fail "modprobe amdgpu"
-echo 0 > $RP_TRACING/events/roxpool/roxpool_fallback/enable
-core=$(awk '$1 == "amdgpu" { print $2 }' $CENSUS)
-log "amdgpu: core text $core bytes; $(grep '^amdgpu ' $CENSUS);" \
-	"chunks made $(stat_delta pool_chunks_created /tmp/run)," \
-	"no_huge_page $(stat_delta pool_fallback_no_huge_page /tmp/run)"
-expect_ge "amdgpu's core text is larger than a chunk" "$core" 2097153
-if grep -qE '^amdgpu [0-9]+ [0-9]+ yes ' $CENSUS; then
-	# Compaction found the blocks after all: then only on 2 MiB pages.
-	check "amdgpu pooled on 2 MiB pages only" grep -qE '^amdgpu [0-9]+ [0-9]+ yes 0 [1-9]' $CENSUS
-else
-	expect_ge "amdgpu not pooled: counted as no_huge_page" \
-		"$(stat_delta pool_fallback_no_huge_page /tmp/run)" 1
-	check "... and traced: roxpool_fallback reason=no_huge_page" \
-		grep -q 'roxpool_fallback: reason=no_huge_page' $RP_TRACING/trace
-fi
-expect_eq "no chunk of a half-made run left: created - released = chunks" \
-	"$(($(stat pool_chunks_created) - $(stat pool_chunks_released)))" "$(stat pool_chunks)"
-expect_eq "no chunk leaked" "$(stat pool_chunks_leaked)" 0
-expect_eq "every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
-expect_eq "chunk aliases writable" "$(census chunk_alias_writable)" 0
-accounted /tmp/run
-expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
-kernel_wx "amdgpu loaded"
 check "unload the set" unload_since /tmp/base
 rmmod rp_test_hog || fail "rmmod hog"
 
