@@ -9,7 +9,8 @@
 # namespace, and virtio_blk, which writes the hibernation image) go through
 # suspend to RAM (S3, woken by the RTC alarm) and hibernation (S4, to swap
 # on a virtio disk; the second boot resumes the session from it), each while
-# a loop loads and unloads isofs.  After each: files and network work, the
+# a loop loads and unloads isofs, and with a chunk split (PTE-mapped:
+# the test build's collapse fault).  After each: files and network work, the
 # census, the chunk report (direct-map aliases included) and the host's
 # page tables of the module area are as before, nothing is W+X; then
 # everything unloads, roxpool too.  Run with --no-load it is the control:
@@ -72,6 +73,15 @@ snap() {
 	[ $ROX = 1 ] || return 0
 	cat "$RP_DEBUGFS"/census >"$1/census"
 	cat "$RP_DEBUGFS"/chunks >"$1/chunks"
+	# Each chunk's direct-map alias (the chunk report's last column) as the host sees it: the
+	# entry of its 2M page, or of its 1G page.
+	: >"$1/alias"
+	while read -r _ _ _ _ _ _ _ a; do
+		a2m=$(printf '%016x' $((a & ~0x1fffff)))
+		a1g=$(printf '%016x' $((a & ~0x3fffffff)))
+		grep -m1 -e "^$a2m: " -e "^$a1g: [0-9a-f]* ..P" "$1/tlb" >>"$1/alias" ||
+			echo "$a2m: not mapped" >>"$1/alias"
+	done <"$1/chunks"
 }
 
 # settled: the pool is as it was at the first snapshot (the churn's ranges freed, any chunk it
@@ -101,6 +111,15 @@ compare() {
 		fail "$1: chunk report differs"
 		diff /tmp/s0/chunks "$2/chunks"
 	fi
+	if cmp -s /tmp/s0/alias "$2/alias"; then
+		ok "$1: host: the chunks' direct-map aliases as before"
+	else
+		fail "$1: host: the chunks' direct-map aliases differ"
+		diff /tmp/s0/alias "$2/alias"
+	fi
+	# Flags: NX Global PSE Dirty Accessed PCD PWT User RW; an alias is a large page, not RW.
+	expect_eq "$1: host: aliases that are not read-only large pages" \
+		"$(awk '$NF !~ /^..P.....-$/' "$2/alias" | wc -l)" 0
 	expect_eq "$1: W+X pages in the module area" "$(census wx_pages)" 0
 	expect_eq "$1: chunks writable through the direct map" "$(census chunk_alias_writable)" 0
 	expect_eq "$1: no range staged" "$(stat pool_staged)" 0
@@ -118,22 +137,38 @@ log "first snapshot (info tlb)"
 snap /tmp/s0
 compare "before sleeping" /tmp/s0
 
-# churn_start / churn_stop: isofs loaded and unloaded in a loop across the sleep, so that a module
-# is being loaded or freed when the tasks are frozen; stopped and settled afterwards.
+# churn_start WHEN / churn_stop WHEN: isofs loaded and unloaded in a loop across the sleep, so
+# that a module is being loaded or freed when the tasks are frozen; stopped and settled afterwards.
+# The test build's collapse fault keeps the chunk isofs goes into split (PTE-mapped) meanwhile:
+# a chunk sleeps split, and must collapse again once the fault is disarmed.
+FAULT=/sys/module/roxpool/parameters/fault_inject
+split() { [ "$(stat pool_chunks_split)" -ge 1 ]; }
+whole() { [ "$(stat pool_chunks_split)" = 0 ]; }
 churn_start() {
+	if [ $ROX = 1 ]; then
+		stats_save /tmp/stats-churn
+		echo collapse >$FAULT || fail "$1: arm the collapse fault"
+	fi
 	rm -f /tmp/stop
 	churn isofs &
 	churn_pid=$!
-	sleep 1
+	[ $ROX = 1 ] || return 0
+	check "$1: a chunk is split (collapse fault) before sleeping" wait_for 60 split
+	log "$1: pool: $(stat pool_chunks) chunks, $(stat pool_chunks_split) split, $(stat pool_ranges) ranges"
 }
 churn_stop() {
+	if [ $ROX = 1 ]; then
+		check "$1: the chunk is still split" split
+		expect_eq "$1: host: W+X entries with the chunk split" \
+			"$(rp-host monitor info tlb | awk '$NF ~ /^-/ && $NF ~ /W$/' | wc -l)" 0
+	fi
 	touch /tmp/stop
 	wait "$churn_pid"
 	modprobe -r isofs 2>/dev/null
 	[ $ROX = 1 ] || return 0
-	if [ "$(stat pool_chunks_split)" != 0 ] || [ "$(stat pool_staged)" != 0 ]; then
-		log "$1: $(stat pool_chunks_split) chunks split, $(stat pool_staged) ranges staged"
-	fi
+	log "$1: isofs loaded $(stat_delta text_rox_calls /tmp/stats-churn) times across the sleep"
+	echo none >$FAULT
+	check "$1: disarmed, the chunk collapses" wait_for 10 whole
 	check "$1: the pool settles back to the first snapshot's chunks" wait_for 30 settled
 }
 sleep_count() { dmesg | grep -c "$1"; }
@@ -142,8 +177,7 @@ sleep_count() { dmesg | grep -c "$1"; }
 log "suspend to RAM (S3), the RTC alarm wakes the guest in 5 s"
 s3_ok=$(cat /sys/power/suspend_stats/success)
 s3_lines=$(sleep_count 'ACPI: PM: Low-level resume complete')
-[ $ROX = 1 ] && log "pool: $(stat pool_chunks) chunks, $(stat pool_ranges) ranges, $(stat pool_chunks_split) split"
-churn_start
+churn_start "S3"
 check "echo mem >/sys/power/state" suspend_mem 5
 churn_stop "after S3"
 expect_eq "S3: suspend_stats success" "$(cat /sys/power/suspend_stats/success)" $((s3_ok + 1))
@@ -161,8 +195,7 @@ boot_id=$(cat /proc/sys/kernel/random/boot_id)
 echo "$boot_id" >/tmp/marker
 expect_eq "host: this is boot" "$(rp-host boot)" 1
 log "hibernating (S4) to /dev/vda; the second boot resumes"
-churn_start
-[ $ROX = 1 ] && log "pool: $(stat pool_chunks) chunks, $(stat pool_ranges) ranges, $(stat pool_chunks_split) split"
+churn_start "S4"
 t0=$(date +%s)
 if hibernate; then
 	ok "echo disk >/sys/power/state returned in the resumed session"
