@@ -62,12 +62,13 @@ use_check() {
 	check "$1: ping through the bridge and veth" wait_for 10 ping_ns
 }
 
-# snap DIR: the census, the chunk report and the executable entries of the module area in the
+# snap DIR: the census, the chunk report and the executable entries of the module area
+# (MODULES_VADDR..MODULES_END, as scripts/tlb-view counts them) in the
 # host's view of the page tables (address, physical address, flags).
 snap() {
 	mkdir -p "$1"
 	rp-host monitor info tlb >"$1/tlb" || fail "rp-host monitor info tlb"
-	awk -F': ' '$1 >= "ffffffffa0000000" && $1 < "ffffffffff000000" { n = split($2, f, " ")
+	awk -F': ' '$1 >= "ffffffffc0000000" && $1 < "ffffffffff000000" { n = split($2, f, " ")
 		if (f[n] ~ /^-/) print }' "$1/tlb" >"$1/tlb-exec"
 	awk '$NF ~ /^-/ && $NF ~ /W$/' "$1/tlb" >"$1/tlb-wx"
 	[ $ROX = 1 ] || return 0
@@ -135,6 +136,7 @@ if [ $ROX = 1 ]; then
 fi
 log "first snapshot (info tlb)"
 snap /tmp/s0
+[ $ROX = 0 ] || { log "host: the chunks' direct-map aliases:"; cat /tmp/s0/alias; }
 compare "before sleeping" /tmp/s0
 
 # churn_start WHEN / churn_stop WHEN: isofs loaded and unloaded in a loop across the sleep, so
