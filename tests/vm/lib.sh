@@ -180,7 +180,9 @@ hibernate() {
 }
 
 # suspend_mem SECONDS: suspend to RAM (S3, mem_sleep deep) and have the RTC wake the guest after
-# SECONDS; returns after the wakeup, with echo's status.
+# SECONDS; returns after the wakeup, with echo's status. SECONDS must cover freezing the tasks (a
+# module load in flight finishes first) and suspending the devices: an alarm that fires before
+# the guest is asleep aborts the suspend (EBUSY), or never wakes it.
 suspend_mem() {
 	echo deep >/sys/power/mem_sleep || return 1
 	echo 0 >/sys/class/rtc/rtc0/wakealarm

@@ -176,11 +176,11 @@ churn_stop() {
 sleep_count() { dmesg | grep -c "$1"; }
 
 # ---- suspend to RAM ----
-log "suspend to RAM (S3), the RTC alarm wakes the guest in 5 s"
+log "suspend to RAM (S3), the RTC alarm wakes the guest in 10 s"
 s3_ok=$(cat /sys/power/suspend_stats/success)
 s3_lines=$(sleep_count 'ACPI: PM: Low-level resume complete')
 churn_start "S3"
-check "echo mem >/sys/power/state" suspend_mem 5
+check "echo mem >/sys/power/state" suspend_mem 10
 churn_stop "after S3"
 expect_eq "S3: suspend_stats success" "$(cat /sys/power/suspend_stats/success)" $((s3_ok + 1))
 expect_eq "S3: the kernel woke from S3 (low-level resume)" \
