@@ -162,9 +162,13 @@ RP_KMSG_BAD='BUG:|WARNING:|Oops|Call Trace|soft lockup|hung_task|blocked for mor
 
 # guest_kmsgs LOG: the kernel's messages in a console log: the dmesg dump the guest printed
 # between @@RP-DMESG-BEGIN@@ and @@RP-DMESG-END@@ when it got that far (and kmemleak's report
-# between its markers), else the whole log.
+# between its markers), else the whole log. A boot that resumed a hibernated session
+# (@@RP-RESUME DEV@@) dumps the resumed kernel's log: the messages of the kernel that booted and
+# loaded the image are only on the console, so its timestamped lines before the dump count too.
 guest_kmsgs() {
 	if grep -q '^@@RP-DMESG-END@@$' "$1"; then
+		grep -q '@@RP-RESUME [^ ]*@@$' "$1" &&
+			sed -n -e '/^@@RP-DMESG-BEGIN@@$/q' -e '/^\[ *[0-9]*\.[0-9]*\] /p' "$1"
 		sed -n -e '/^@@RP-KMEMLEAK-BEGIN@@$/,/^@@RP-KMEMLEAK-END@@$/p' \
 			-e '/^@@RP-DMESG-BEGIN@@$/,/^@@RP-DMESG-END@@$/p' "$1"
 	else
@@ -207,7 +211,10 @@ taint_ok() {
 # from its console LOG (the @@RP-…@@ markers of scripts/guest/init or tests/e2e/guest/run) and QEMU's
 # exit status QRC. Prints "CODE REASON": 0 and nothing for a pass; else vm-run's exit codes (see
 # its --help): 70 panic, 71 hang, 72 stopped without end marker or triple fault, 66 roxpool.ko did
-# not load, 67 a kernel report, 68 taint, 69 the script timed out, or the script's own exit status.
+# not load, 67 a kernel report, 68 taint, 69 the script timed out, or the script's own exit status;
+# 73 for a boot that hibernated: the guest announced it (@@RP-HIBERNATE@@ in the kernel log) and
+# QEMU exited normally at the power-off, with no kernel report (that boot passes only if a later
+# boot resumes it: scripts/vm-run --then --resume).
 guest_verdict() {
 	local log=$1 qrc=$2 host_tmo=$3 elapsed=$4 allowfile=${5:-/dev/null} extra_taint=${6:-0}
 	local qdebug=${7:-} scan bad nallowed panic taint status
@@ -224,6 +231,12 @@ guest_verdict() {
 			echo "70 kernel panic after ${elapsed}s: $panic${bad:+; first trouble: $bad}"
 		elif [ -n "$qdebug" ] && grep -q '^Triple fault' "$qdebug" 2>/dev/null; then
 			echo "72 triple fault (the CPU reset itself) after ${elapsed}s; CPU state in $qdebug${bad:+; first trouble: $bad}"
+		elif [ "$qrc" -eq 0 ] && grep -q '@@RP-HIBERNATE@@$' "$log"; then
+			if [ -n "$bad" ]; then
+				echo "67 guest log (hibernating): $bad"
+			else
+				echo "73 hibernated after ${elapsed}s: powered off with the session saved; no boot resumed it"
+			fi
 		else
 			echo "72 guest stopped without end marker (QEMU exit $qrc)${bad:+; first trouble: $bad}"
 		fi

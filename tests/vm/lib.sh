@@ -171,6 +171,25 @@ kernel_wx() {
 	expect_eq "$1: the kernel's W+X check (check_wx_pages)" "$(cat /sys/kernel/debug/check_wx_pages)" SUCCESS
 }
 
+# hibernate: announce it (vm-run judges a boot that powers off after @@RP-HIBERNATE@@ as
+# hibernated, see scripts/vm-run --then, --resume), then save the session to swap and power off.
+# Returns in the resumed session (the next boot), or at once if hibernation failed (its status).
+hibernate() {
+	echo "@@RP-HIBERNATE@@" >/dev/kmsg
+	echo disk >/sys/power/state
+}
+
+# suspend_mem SECONDS: suspend to RAM (S3, mem_sleep deep) and have the RTC wake the guest after
+# SECONDS; returns after the wakeup, with echo's status. SECONDS must cover freezing the tasks (a
+# module load in flight finishes first) and suspending the devices: an alarm that fires before
+# the guest is asleep aborts the suspend (EBUSY), or never wakes it.
+suspend_mem() {
+	echo deep >/sys/power/mem_sleep || return 1
+	echo 0 >/sys/class/rtc/rtc0/wakealarm
+	echo "+$1" >/sys/class/rtc/rtc0/wakealarm || return 1
+	echo mem >/sys/power/state
+}
+
 # need_module MODULE: true if this kernel has MODULE.  A flavour that lacks it
 # (cloud has no GPU or some network drivers) is said so in the log and the
 # test goes on without it; on the generic flavour a missing module fails.
