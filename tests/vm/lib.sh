@@ -164,10 +164,10 @@ churn() {
 }
 
 # kernel_wx WHEN: the kernel's own W+X check, which walks every kernel page table
-# (check_wx_pages, CONFIG_PTDUMP_DEBUGFS: the debug-lane kernels), must pass.
-# Stock Debian kernels lack the file: there the census's wx_pages stands alone.
+# (/sys/kernel/debug/check_wx_pages, CONFIG_DEBUG_WX: Debian's kernels have it), must pass.
 kernel_wx() {
-	[ -r /sys/kernel/debug/check_wx_pages ] || return 0
+	[ -r /sys/kernel/debug/check_wx_pages ] ||
+		{ fail "$1: no /sys/kernel/debug/check_wx_pages (CONFIG_DEBUG_WX) in $RP_KVER"; return; }
 	expect_eq "$1: the kernel's W+X check (check_wx_pages)" "$(cat /sys/kernel/debug/check_wx_pages)" SUCCESS
 }
 
