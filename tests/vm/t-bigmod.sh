@@ -6,7 +6,10 @@
 # xe and nouveau would more than double a cold build; runs are covered
 # there by KASAN-sized btrfs and xfs)
 # modules: amdgpu i915 xe nouveau dummy veth bridge vfat isofs
-# vm-args: --mem 2G
+# vm-args: --mem 2G --kernel-args watchdog_thresh=30
+# (the hog below zeroes almost 2 GiB page by page, with the page allocator's
+# own loops in between; under TCG on a loaded host that kept a CPU from the
+# watchdog for 22 s of the default 20: a soft lockup is now 60 s)
 #
 # Module text larger than a chunk, pooled in runs of 2 MiB chunks: the GPU
 # drivers (amdgpu's core text is about 7 MB, i915's 2.1 MB; xe and nouveau
