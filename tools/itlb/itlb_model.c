@@ -16,6 +16,8 @@
 
 #include "itlb_model.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /*
  * The CPUs.  A new CPU is a new row; first level, then second level.
  */
@@ -31,7 +33,7 @@ const struct itlb_cpu_geom itlb_cpus[] = {
 		 * instructions and data (data use is not modeled).
 		 */
 		.name = "skylake-sp",
-		.source = "Intel Optimization Reference Manual 248966, Skylake Server TLB parameters",
+		.source = "Intel Optimization Reference Manual 248966, Skylake Server",
 		.l1 = {
 			{ "itlb-4k", 128, 8, ITLB_PS_4K },
 			{ "itlb-2m", 8, 8, ITLB_PS_2M },
@@ -50,7 +52,7 @@ const struct itlb_cpu_geom itlb_cpus[] = {
 		 * modeled here).
 		 */
 		.name = "zen3",
-		.source = "AMD Software Optimization Guide for Family 19h 56665, L1/L2 instruction TLB",
+		.source = "AMD Software Optimization Guide for Family 19h 56665",
 		.l1 = {
 			{ "l1-itlb", 64, 64, ITLB_PS_4K | ITLB_PS_2M },
 		},
@@ -60,7 +62,7 @@ const struct itlb_cpu_geom itlb_cpus[] = {
 	},
 };
 
-const unsigned int itlb_nr_cpus = sizeof(itlb_cpus) / sizeof(itlb_cpus[0]);
+const unsigned int itlb_nr_cpus = ARRAY_SIZE(itlb_cpus);
 
 const char *const itlb_region_name[ITLB_NR_REGION] = {
 	[ITLB_USER] = "user",

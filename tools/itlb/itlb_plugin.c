@@ -16,7 +16,7 @@
  *
  * The plugin looks at the file every few thousand blocks; on a new seq it
  * ends the running phase (its counts go to the output file), flushes the
- * models, starts the new phase and writes "N" to the acknowledgement file
+ * models, starts the new phase and writes "N" to the acknowledgment file
  * (ctl path + ".ack"), which the host waits for.  Output lines:
  *
  *	itlb PHASE CPU REGION insns N l1_misses N walks N
@@ -72,7 +72,8 @@ static struct stat ctl_st;
 #define TB_VA_BITS	48
 #define TB_N_SHIFT	48
 #define TB_N_MASK	0x3fffull
-#define TB_CROSS	(1ull << 62)
+#define BIT_ULL(n)	(1ull << (n))
+#define TB_CROSS	BIT_ULL(62)
 
 static uint64_t tb_va(uint64_t d)
 {
