@@ -34,8 +34,9 @@ phase() {
 
 # placed MODULE...: "MODEL place.NAME pooled 4k 2m" for these modules.
 placed() {
-	awk -v l=" $* " 'index(l, " " $1 " ") { n++; p += ($4 == "yes"); k += $5; m += $6 }
-		END { printf "%d/%d %d %d\n", p, n, k, m }' $C
+	awk -v l=" $* " 'index(l, " " $1 " ") { n++; p += ($4 == "yes"); k += $5; m += $6
+			if ($4 != "yes") u = u " " $1 }
+		END { printf "%d/%d %d %d%s\n", p, n, k, m, (u && p) ? " (not pooled:" u ")" : "" }' $C
 }
 
 # ---- the workloads ----
@@ -112,7 +113,10 @@ net_unload() {
 	ip link del br0 2>/dev/null; ip link del va1 2>/dev/null; ip link del vb1 2>/dev/null
 	ip netns del a 2>/dev/null; ip netns del b 2>/dev/null
 	sleep 1
-	modprobe -r veth && modprobe -r bridge
+	modprobe -r veth && modprobe -r bridge || return 1
+	# bridge's dependencies, if modprobe -r left them
+	for k in stp llc; do grep -q "^$k " /proc/modules && rmmod "$k"; done
+	true
 }
 
 # run WORKLOAD MODE: load its modules in MODE, measure, unload.
