@@ -95,24 +95,48 @@ static void test_zen3_l1_capacity(void **state)
 	itlb_destroy(t);
 }
 
-/* Zen 3's L2 (512 entries, 8-way: 64 sets): 9 pages 64 pages apart share a set. */
+/*
+ * Zen 3's L2 (512 entries, 8-way: 64 sets): pages 64 pages apart share a
+ * set.  Between rounds, 64 other pages (all in another set) flush the
+ * fully associative L1, so every round reaches the L2.
+ */
+static struct tally zen3_set_rounds(struct itlb *t, unsigned int n, unsigned int rounds)
+{
+	struct tally s = { 0, 0 }, r;
+	unsigned int i;
+
+	for (i = 0; i < rounds; i++) {
+		r = cycle(t, KTEXT, 64 * K4, n, 1, ITLB_4K);
+		s.l1_misses += r.l1_misses;
+		s.walks += r.walks;
+		cycle(t, KTEXT + 0x10000000ull + K4, 64 * K4, 64, 1, ITLB_4K);
+	}
+	return s;
+}
+
 static void test_zen3_l2_conflict(void **state)
 {
 	struct itlb *t = tlb_of("zen3");
 	struct tally s;
 
 	(void)state;
-	/* 8 in one set, plus 57 others to push them out of the L1 each round. */
-	cycle(t, KTEXT, 64 * K4, 8, 1, ITLB_4K);
-	s = cycle(t, KTEXT, 64 * K4, 8, 1, ITLB_4K);
+	/* 8 pages in one set of 8 ways: L1 misses, L2 hits. */
+	zen3_set_rounds(t, 8, 1);
+	s = zen3_set_rounds(t, 8, 3);
+	assert_int_equal(s.l1_misses, 24);
 	assert_int_equal(s.walks, 0);
+	/* 9 in one set: LRU evicts the next one needed: every access walks. */
+	itlb_flush(t);
+	zen3_set_rounds(t, 9, 1);
+	s = zen3_set_rounds(t, 9, 3);
+	assert_int_equal(s.walks, 27);
+	/* ... while 9 such pages alone fit the L1. */
 	itlb_flush(t);
 	cycle(t, KTEXT, 64 * K4, 9, 1, ITLB_4K);
-	/* 9 in one set of 8 ways (fits the L1: only the L2 set conflicts) */
 	s = cycle(t, KTEXT, 64 * K4, 9, 3, ITLB_4K);
 	assert_int_equal(s.l1_misses, 0);
+	/* 600 distinct pages: beyond the L2 (512): every access walks under LRU. */
 	itlb_flush(t);
-	/* 600 distinct pages: beyond the L2 (512) → every access walks under LRU. */
 	cycle(t, KTEXT, K4, 600, 1, ITLB_4K);
 	s = cycle(t, KTEXT, K4, 600, 2, ITLB_4K);
 	assert_int_equal(s.walks, 1200);
