@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
 # flavours: generic cloud rt
-# core: cloud rt
+# core: yes
 # modules: btrfs xfs dummy veth
 #
 # Fault injection (the root-only fault_inject parameter of test builds): a

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
 # flavours: generic cloud rt
-# core: yes
 # modules: btrfs xfs f2fs nilfs2 udf isofs vfat nls_cp437 nls_ascii squashfs overlay zram lz4 loop brd dm_crypt raid456 nf_tables nft_ct nft_nat nf_conntrack bridge 8021q vxlan geneve wireguard tun veth dummy bonding openvswitch cifs nfsv4 ceph ext4
 # vm-args: --mem 2G
 # variant: EPYC-Rome --cpu EPYC-Rome --allow-warning 'Speculative Return Stack Overflow: WARNING: See'
