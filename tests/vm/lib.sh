@@ -171,6 +171,27 @@ kernel_wx() {
 	expect_eq "$1: the kernel's W+X check (check_wx_pages)" "$(cat /sys/kernel/debug/check_wx_pages)" SUCCESS
 }
 
+# census_at_limit WHEN: every pooled module only on 2 MiB translations, no more of them than
+# the pooled text needs plus one (the census's limit), no W+X page (census and the kernel's own
+# check), no range staged, every chunk one PMD leaf. Sets $lim to that limit plus one.
+census_at_limit() {
+	local bad n2m
+	bad=$(awk '!/^#/ && NF == 6 && $1 != "roxpool" && ($4 != "yes" || $5 != 0)' "$RP_DEBUGFS/census")
+	if [ -n "$bad" ]; then
+		fail "$1: modules not pooled or on 4 KiB translations: $bad"
+	else
+		ok "$1: $(census pooled_modules) modules pooled, all on 2 MiB translations"
+	fi
+	n2m=$(census text_tlb_2m)
+	lim=$(($(census pooled_limit_2m) + 1))
+	[ "$n2m" -le "$lim" ] && ok "$1: $n2m 2 MiB translations for $(census pooled_text_bytes) bytes (limit+1 $lim)" ||
+		fail "$1: $n2m 2 MiB translations, more than $lim"
+	expect_eq "$1: W+X pages in the module area" "$(census wx_pages)" 0
+	kernel_wx "$1"
+	expect_eq "$1: no range staged" "$(stat pool_staged)" 0
+	expect_eq "$1: every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
+}
+
 # hibernate: announce it (vm-run judges a boot that powers off after @@RP-HIBERNATE@@ as
 # hibernated, see scripts/vm-run --then, --resume), then save the session to swap and power off.
 # Returns in the resumed session (the next boot), or at once if hibernation failed (its status).

@@ -69,24 +69,11 @@ big() {
 # more of them than the pooled text needs plus one, no W+X page, the pool
 # at most one chunk beyond the limit once the spares are gone.
 check_census() {
-	bad=$(awk '!/^#/ && NF == 6 && $1 != "roxpool" && ($4 != "yes" || $5 != 0)' $CENSUS)
-	if [ -n "$bad" ]; then
-		fail "$1: modules not pooled or on 4 KiB translations: $bad"
-	else
-		ok "$1: $(census pooled_modules) modules pooled, all on 2 MiB translations"
-	fi
-	n2m=$(census text_tlb_2m)
-	lim=$(($(census pooled_limit_2m) + 1))
-	[ "$n2m" -le "$lim" ] && ok "$1: $n2m 2 MiB translations for $(census pooled_text_bytes) bytes (limit+1 $lim)" ||
-		fail "$1: $n2m 2 MiB translations, more than $lim"
+	census_at_limit "$1"
 	few() { [ "$(stat pool_chunks)" -le "$lim" ]; }
 	check "$1: pool at most one chunk beyond the limit" wait_for 30 few ||
 		log "$(stat pool_chunks) chunks"
-	expect_eq "$1: W+X pages in the module area" "$(census wx_pages)" 0
 	expect_eq "$1: chunk aliases writable" "$(census chunk_alias_writable)" 0
-	kernel_wx "$1"
-	expect_eq "$1: no range staged" "$(stat pool_staged)" 0
-	expect_eq "$1: every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
 	for k in too_large no_chunk no_memory no_run_space no_huge_page run_broken; do
 		expect_eq "$1: no fallback $k" "$(stat_delta pool_fallback_$k /tmp/before)" 0
 	done

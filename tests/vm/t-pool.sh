@@ -19,25 +19,6 @@ CENSUS=$RP_DEBUGFS/census
 ALLOC=$RP_DEBUGFS/allocations
 T=$RP_TRACING
 
-# check_census WHEN: every pooled module only on 2 MiB translations, no more
-# of them than the pooled text needs plus one, no W+X page.
-check_census() {
-	bad=$(awk '!/^#/ && NF == 6 && $1 != "roxpool" && ($4 != "yes" || $5 != 0)' $CENSUS)
-	if [ -n "$bad" ]; then
-		fail "$1: modules not pooled or on 4 KiB translations: $bad"
-	else
-		ok "$1: $(census pooled_modules) modules pooled, all on 2 MiB translations"
-	fi
-	n2m=$(census text_tlb_2m)
-	lim=$(($(census pooled_limit_2m) + 1))
-	[ "$n2m" -le "$lim" ] && ok "$1: $n2m 2 MiB translations for $(census pooled_text_bytes) bytes (limit+1 $lim)" ||
-		fail "$1: $n2m 2 MiB translations, more than $lim"
-	expect_eq "$1: W+X pages in the module area" "$(census wx_pages)" 0
-	kernel_wx "$1"
-	expect_eq "$1: no range staged" "$(stat pool_staged)" 0
-	expect_eq "$1: every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
-}
-
 load_all() {
 	for m in $MODS; do
 		need_module "$m" || continue
@@ -59,7 +40,7 @@ for k in 0 1 2 3; do
 	v=$(stat pool_fallback_$(echo "disabled too_large no_chunk no_memory" | cut -d' ' -f$((k + 1))))
 	[ "$v" = 0 ] || fail "fallback $k: $v"
 done
-check_census "after loading"
+census_at_limit "after loading"
 # Chunks: whole, and their direct-map alias read-only and not split below
 # 2 MiB ("address mapping used free largest alias_page alias_prot").
 cat $RP_DEBUGFS/chunks
@@ -131,7 +112,7 @@ check "xfs tracepoints (static keys in pooled text) fired" grep -q 'xfs_' $T/tra
 expect_eq "xfs data read back" "$(sha256sum < /mnt/xfs/data)" "$want"
 expect_eq "btrfs data read back" "$(sha256sum < /mnt/btrfs/data)" "$want"
 expect_eq "ext4-on-zram data read back" "$(sha256sum < /mnt/zram/data)" "$want"
-check_census "after tracing and probing"
+census_at_limit "after tracing and probing"
 
 # Free pool space reads back as INT3, and the host's page tables agree
 # with the census: pooled text only on executable, read-only 2M entries,
@@ -192,7 +173,7 @@ expect_eq "every pooled range freed" "$(stat pool_frees)" "$(stat pool_allocs)"
 
 # Load again: the same census.
 load_all
-check_census "after reloading"
+census_at_limit "after reloading"
 expect_eq "same 2 MiB translations as the first time" "$(census text_tlb_2m)" "$census1"
 unload_since /tmp/modules-before || fail "second unload"
 check "pool empty again" wait_for 20 pool_empty
