@@ -23,8 +23,9 @@
 # page tables agrees: every chunk of every run is one executable read-only
 # 2 MiB entry.  Last, a run that cannot be made falls back with its reason:
 # forced by the test build's faults, and for real in memory with no free
-# 2 MiB block (fragmented by the hog of t-pressure), where no chunk of a
-# half-made run may stay behind.
+# 2 MiB block (fragmented by the hog of t-pressure) and in a module area
+# with no room for a run (filled by the hog of t-exhaust), where no chunk
+# of a half-made run may stay behind.
 . /rp/lib.sh
 
 MODS=$(sed -n 's/^# modules: //p' /rp/script.sh)
@@ -236,6 +237,38 @@ expect_eq "chunk aliases writable" "$(census chunk_alias_writable)" 0
 expect_eq "census: W+X pages" "$(census wx_pages)" 0
 kernel_wx "amdgpu loaded"
 # (this unloads the hog too: it came after /tmp/base)
+check_drained /tmp/base /tmp/before
+
+# A module area with 4 MiB free in pieces: no room for amdgpu's run.  Its
+# dependencies are loaded first, so that its own text is what asks.
+check "chunks given back, at most one spare" wait_for 30 spare
+modprobe amdgpu && rmmod amdgpu || fail "amdgpu's dependencies"
+# amdgpu's empty run goes, all but a spare: less than 4 MiB free then.
+little_free() { [ "$(stat pool_bytes_free)" -lt 4194304 ]; }
+check "amdgpu's chunks given back" wait_for 30 little_free
+echo 0 > "$RP_PARAM"
+insmod $RP_TESTS/rp_test_hog.ko vspace=1 || fail "insmod hog (vspace)"
+echo 1 > "$RP_PARAM"
+echo 4096 > /sys/module/rp_test_hog/parameters/release_kb || fail "release 4 MiB"
+dmesg | grep 'rp_test_hog: re' | tail -n 2 | sed 's/^/  /'
+stats_save /tmp/space
+echo > $T/trace
+echo 1 > $T/events/roxpool/roxpool_fallback/enable
+if modprobe amdgpu 2>/tmp/err; then
+	log "amdgpu loaded the kernel's way: $(grep '^amdgpu ' $CENSUS)"
+else
+	log "amdgpu did not load: $(cat /tmp/err)"
+fi
+echo 0 > $T/events/roxpool/roxpool_fallback/enable
+expect_ge "no room for a run: counted as no_run_space" \
+	"$(stat_delta pool_fallback_no_run_space /tmp/space)" 1
+check "... and traced: roxpool_fallback reason=no_run_space" \
+	grep -q 'roxpool_fallback: reason=no_run_space' $T/trace
+expect_eq "no chunk of a half-made run left: created - released = chunks" \
+	"$(($(stat pool_chunks_created) - $(stat pool_chunks_released)))" "$(stat pool_chunks)"
+expect_eq "no chunk leaked" "$(stat pool_chunks_leaked)" 0
+expect_eq "every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
+expect_eq "census: W+X pages" "$(census wx_pages)" 0
 check_drained /tmp/base /tmp/before
 rmmod roxpool || fail "rmmod roxpool"
 finish
