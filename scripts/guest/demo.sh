@@ -32,3 +32,14 @@ echo "== toggling: echo 0 > /sys/module/roxpool/parameters/enabled"
 echo 0 > /sys/module/roxpool/parameters/enabled
 grep '^enabled:' $S
 echo 1 > /sys/module/roxpool/parameters/enabled
+echo
+# One line for the modules loaded: their translations with roxpool, from the census, and what
+# stock 6.12 maps the same text with: one 4 KiB translation per page of each module's text.
+C=/sys/kernel/debug/roxpool/census
+awk '/^#/ || NF != 6 || $1 == "roxpool" { next }
+	{ n++; text += $2; stock += int(($2 + 4095) / 4096) }
+	END { printf "%d %d %d\n", n, text, stock }' $C | {
+	read -r n text stock
+	printf '== in one line: %s modules, %s KiB of text: with roxpool %s x 2M + %s x 4K translations (roxpool'"'"'s own text among the 4K); stock 6.12 would need %s x 4K\n' \
+		"$n" $((text / 1024)) "$(sed -n 's/^text_tlb_2m: //p' $C)" "$(sed -n 's/^text_tlb_4k: //p' $C)" "$stock"
+}
