@@ -45,7 +45,11 @@ check "every chunk's alias read-only and large (4K: debug_pagealloc)" \
 	sh -c "! awk -v small=$RP_DIRECT_MAP_4K '\$2 != \"pmd\" || (\$6 == \"4K\" && !small) || \$7 != \"ro\"' $RP_DEBUGFS/chunks | grep -q ."
 check_drained /tmp/base /tmp/before
 
-# Pooled in part: the run breaks half way, the core text falls back.
+# Pooled in part: the run breaks half way, the core text falls back.  (The
+# empty run stays for a few seconds and would take amdgpu again: wait for
+# it to go, all but the spare.)
+spare() { [ "$(stat pool_chunks)" -le 1 ]; }
+check "chunks given back, at most one spare" wait_for 30 spare
 stats_save /tmp/before
 echo run > $F
 modprobe amdgpu || fail "modprobe amdgpu with the run fault"
