@@ -55,6 +55,17 @@ census() {
 	sed -n "s/^$1: //p" "$RP_DEBUGFS/census"
 }
 
+# expect_chunks_counted DESCRIPTION: no chunk is unaccounted for: created
+# minus released equals the chunks in the pool, all three from one read of
+# the statistics (the release work may run between separate reads).
+expect_chunks_counted() {
+	set -- "$1" $(awk -F': ' '$1 == "pool_chunks_created" { c = $2 }
+		$1 == "pool_chunks_released" { r = $2 }
+		$1 == "pool_chunks" { n = $2 }
+		END { print c - r, n }' "$RP_STATS")
+	expect_eq "$1: created - released = chunks" "$2" "$3"
+}
+
 # stats_save FILE: keep a copy of all statistics.
 stats_save() { cat "$RP_STATS" > "$1"; }
 
