@@ -20,14 +20,16 @@
  * staged, collapsed, refilled and released on its own; the free space of a
  * run's chunks serves any range.
  *
- * A large range goes, in this order of preference (rp_run_place()): into
- * the free space of a run there is; from the free tail of the last chunk of
- * a run into new chunks made right after it, when that needs fewer new
- * chunks than a run of its own (small modules loaded first leave such
- * tails); into a new run at a random free slot like a single chunk, or the
- * lowest free room when random slots are taken.  New chunks are made whole
- * or not at all: a failure half way gives back the chunks made so far
- * before the range falls back with its own reason.
+ * A range goes, in this order of preference (rp_chunk_place()): into the
+ * free space of a run there is, which a range that fits a chunk may cross
+ * too (the holes that unloads leave across a run's chunks are used); for a
+ * range larger than a chunk, from the free tail of the last chunk of a run
+ * into new chunks made right after it, when that needs no more new chunks
+ * than a run of its own (small modules loaded first leave such tails);
+ * into a new chunk or run at a random free slot, or the lowest free room
+ * when random slots are taken.  New chunks are made whole or not at all: a
+ * failure half way gives back the chunks made so far before the range
+ * falls back with its own reason.
  *
  * Everything here runs under the pool mutex (pool_state.c) unless it says
  * otherwise.
@@ -228,7 +230,7 @@ static struct rp_chunk *rp_chunk_create(unsigned int npages)
 	struct rp_chunk *c;
 	void *p;
 
-	p = rp_fault(RP_FAULT_CHUNK) ? NULL : rp_vmalloc_chunk();
+	p = rp_vmalloc_chunk();
 	c = p ? rp_chunk_init(p, &err) : NULL;
 	if (!c) {
 		rp_history.chunk_failures++;
@@ -369,23 +371,38 @@ static int rp_run_extend(struct rp_chunk *c, unsigned int added,
 	return 0;
 }
 
-/*
- * Where a range larger than a chunk goes (see the top of this file), given
- * the chunks of rp_chunk_place().  Return the chunk it starts in, or NULL
- * with *@why set.
+/**
+ * rp_chunk_place() - where a range of @npages goes
+ * @npages: its size, 1 to RP_MAX_PAGES
+ * @first: set to its first page in the chunk
+ * @why: set to the reason when there is no room
+ *
+ * In this order of preference (pool_map.c decides, unit-tested): best fit
+ * over the free space of the runs there are (a chunk on its own is a run
+ * of one); for a range larger than a chunk, from the free tail of the last
+ * chunk of a run into new chunks made right after it; a new chunk, or a
+ * new run, at a random free slot.  The pool stays within RP_MAX_CHUNKS.
+ *
+ * Return: the chunk the range starts in (it continues into the chunks that
+ * follow, rp_span_next()), or NULL.
  */
-static struct rp_chunk *rp_run_place(struct rp_chunk *const *chunks,
-				     const struct rp_map *const *maps,
-				     const bool *follows, unsigned int nr,
-				     unsigned int npages, unsigned int *first,
-				     enum rp_fallback *why)
+struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first,
+				enum rp_fallback *why)
 {
-	bool skip[RP_MAX_CHUNKS] = { };
-	struct rp_chunk *c;
-	unsigned int added;
+	const struct rp_map *maps[RP_MAX_CHUNKS];
+	struct rp_chunk *chunks[RP_MAX_CHUNKS], *c;
+	bool follows[RP_MAX_CHUNKS], skip[RP_MAX_CHUNKS] = { };
+	unsigned int nr = 0, added;
 	struct rp_fit fit;
 	int ret;
 
+	list_for_each_entry(c, &rp_chunks, node) {
+		if (nr == RP_MAX_CHUNKS)
+			break;
+		follows[nr] = nr && chunks[nr - 1]->addr + RP_CHUNK_BYTES == c->addr;
+		chunks[nr] = c;
+		maps[nr++] = &c->map;
+	}
 	if (rp_map_best_fit_run(maps, follows, nr, npages, &fit)) {
 		*first = fit.first;
 		return chunks[fit.chunk];
@@ -406,59 +423,14 @@ static struct rp_chunk *rp_run_place(struct rp_chunk *const *chunks,
 	}
 	if (nr + rp_run_chunks(npages) > RP_MAX_CHUNKS)
 		return NULL;
-	c = rp_run_create(npages, why);
+	c = npages > RP_CHUNK_PAGES ? rp_run_create(npages, why) :
+				      rp_chunk_create(npages);
 	if (c)
 		*first = c->head;
 	return c;
 fail:
 	rp_history.chunk_failures++;
 	return NULL;
-}
-
-/**
- * rp_chunk_place() - where a range of @npages goes
- * @npages: its size, 1 to RP_MAX_PAGES
- * @first: set to its first page in the chunk
- * @why: set to the reason when there is no room
- *
- * Best fit over the chunks there are (pool_map.c): within one chunk for a
- * range that fits one, across virtually contiguous chunks for a larger
- * one; a new chunk, or a new run of chunks, if none has room and the pool
- * stays within RP_MAX_CHUNKS.
- *
- * Return: the chunk the range starts in (it continues into the chunks that
- * follow, rp_span_next()), or NULL.
- */
-struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first,
-				enum rp_fallback *why)
-{
-	const struct rp_map *maps[RP_MAX_CHUNKS];
-	struct rp_chunk *chunks[RP_MAX_CHUNKS], *c;
-	bool follows[RP_MAX_CHUNKS];
-	unsigned int nr = 0;
-	struct rp_fit fit;
-
-	list_for_each_entry(c, &rp_chunks, node) {
-		if (nr == RP_MAX_CHUNKS)
-			break;
-		follows[nr] = nr && chunks[nr - 1]->addr + RP_CHUNK_BYTES == c->addr;
-		chunks[nr] = c;
-		maps[nr++] = &c->map;
-	}
-	if (npages > RP_CHUNK_PAGES)
-		return rp_run_place(chunks, maps, follows, nr, npages, first,
-				    why);
-	if (rp_map_best_fit(maps, nr, npages, &fit)) {
-		*first = fit.first;
-		return chunks[fit.chunk];
-	}
-	*why = RP_FB_CHUNK;
-	if (nr == RP_MAX_CHUNKS)
-		return NULL;
-	c = rp_chunk_create(npages);
-	if (c)
-		*first = c->head;
-	return c;
 }
 
 /**

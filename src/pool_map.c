@@ -75,45 +75,6 @@ unsigned int rp_map_largest_free(const struct rp_map *m)
 }
 
 /**
- * rp_map_best_fit() - choose where a range of pages goes
- * @maps: the chunks' maps
- * @nr: number of chunks
- * @npages: size of the range, 1 to RP_CHUNK_PAGES
- * @fit: the choice
- *
- * Best fit over all chunks: the smallest free extent that holds the range,
- * the range placed at its start; among equal extents the earliest chunk and
- * the lowest address.  An exact fit leaves no hole; a tight fit keeps large
- * extents for large modules.  The kernel's own cache (6.13+) takes the first
- * extent that fits, which on a typical module set opens one 2 MiB area more
- * than the text needs.
- *
- * Return: false if no chunk has room (a new chunk is needed).
- */
-bool rp_map_best_fit(const struct rp_map *const *maps, unsigned int nr,
-		     unsigned int npages, struct rp_fit *fit)
-{
-	unsigned int c, best_len = RP_CHUNK_PAGES + 1;
-
-	if (!npages || npages > RP_CHUNK_PAGES)
-		return false;
-	for (c = 0; c < nr; c++) {
-		unsigned int pos = 0, first, len;
-
-		while ((len = rp_map_next_extent(maps[c], &pos, &first))) {
-			if (len < npages || len >= best_len)
-				continue;
-			best_len = len;
-			fit->chunk = c;
-			fit->first = first;
-			if (len == npages)
-				return true;
-		}
-	}
-	return best_len <= RP_CHUNK_PAGES;
-}
-
-/**
  * rp_run_chunks() - how many chunks a new run for a range needs
  * @npages: size of the range
  *
@@ -133,21 +94,25 @@ static bool rp_run_test(const struct rp_map *const *maps, unsigned int c0,
 }
 
 /**
- * rp_map_best_fit_run() - choose where a range larger than a chunk goes
+ * rp_map_best_fit_run() - choose where a range goes
  * @maps: the chunks' maps, by address
  * @follows: follows[c] is true when chunk c starts where chunk c - 1 ends
  *	(virtually contiguous: the two belong to one run)
  * @nr: number of chunks
- * @npages: size of the range, more than RP_CHUNK_PAGES, at most RP_MAX_PAGES
+ * @npages: size of the range, 1 to RP_MAX_PAGES
  * @fit: the choice: the chunk the range starts in and its first page there
  *
  * A range may cross from a chunk into the next only when the two are
  * virtually contiguous: each chunk is its own PMD leaf, so the range is
  * still mapped by 2 MiB translations, one per chunk it touches.  Best fit
- * over the free extents of each run of contiguous chunks, read as one map;
- * among equal extents the earliest.
+ * over the free extents of each run of contiguous chunks, read as one map
+ * (a chunk on its own is a run of one); among equal extents the earliest.
+ * An exact fit leaves no hole; a tight fit keeps large extents for large
+ * modules.  The kernel's own cache (6.13+) takes the first extent that
+ * fits, which on a typical module set opens one 2 MiB area more than the
+ * text needs.
  *
- * Return: false if no run has room (a new run is needed).
+ * Return: false if no run has room (new chunks are needed).
  */
 bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
 			 unsigned int nr, unsigned int npages,
@@ -155,7 +120,7 @@ bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
 {
 	unsigned int c0, c1, best_len = RP_MAX_PAGES + 1;
 
-	if (npages <= RP_CHUNK_PAGES || npages > RP_MAX_PAGES)
+	if (!npages || npages > RP_MAX_PAGES)
 		return false;
 	for (c0 = 0; c0 < nr; c0 = c1) {
 		unsigned int g = 0, end, start;
@@ -205,13 +170,17 @@ unsigned int rp_map_free_tail(const struct rp_map *m)
  *	tail, where the range starts
  * @added: set to the number of new chunks to make right after that chunk
  *
- * When no run has room, a range may start in the free tail of the last
- * chunk of a run and go on into new chunks made right after it: fewer new
- * chunks than a run of its own (rp_run_chunks()) would need, and a tail
- * that small modules left unused is filled.  Chooses the fewest new
- * chunks, then the tightest fit, then the earliest chunk.
+ * When no run has room, a range larger than a chunk starts in the free
+ * tail of the last chunk of a run and goes on into new chunks made right
+ * after it.  It never needs more new chunks than a run of its own
+ * (rp_run_chunks()), often fewer; with as many, the new chunks keep the
+ * tail's pages free at their end, where a run of its own would have left
+ * them behind in the old chunk (small modules loaded first leave such
+ * tails).  Chooses the fewest new chunks, then the tightest fit, then the
+ * earliest chunk.  A range that fits a chunk gets a chunk of its own, and
+ * with it one 2 MiB translation.
  *
- * Return: false if no extension needs fewer new chunks than a new run.
+ * Return: false if no run's last chunk has a free tail to extend.
  */
 bool rp_map_best_extension(const struct rp_map *const *maps,
 			   const bool *follows, const bool *skip,
@@ -233,7 +202,8 @@ bool rp_map_best_extension(const struct rp_map *const *maps,
 			continue;
 		k = rp_run_chunks(npages - tail);
 		left = k * RP_CHUNK_PAGES - (npages - tail);
-		if (k > best_k || (k == best_k && (!found || left >= best_left)))
+		if (tail >= npages || k > best_k ||
+		    (found && k == best_k && left >= best_left))
 			continue;
 		found = true;
 		best_k = k;

@@ -46,7 +46,7 @@ struct rp_map {
 
 /**
  * struct rp_fit - where a range of pages can go
- * @chunk: index of the chunk in the array given to rp_map_best_fit()
+ * @chunk: index of the chunk in the array given to rp_map_best_fit_run()
  * @first: first page in that chunk
  */
 struct rp_fit {
@@ -58,8 +58,6 @@ void rp_map_set(struct rp_map *m, unsigned int first, unsigned int n);
 void rp_map_clear(struct rp_map *m, unsigned int first, unsigned int n);
 unsigned int rp_map_used(const struct rp_map *m);
 unsigned int rp_map_largest_free(const struct rp_map *m);
-bool rp_map_best_fit(const struct rp_map *const *maps, unsigned int nr,
-		     unsigned int npages, struct rp_fit *fit);
 bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
 			 unsigned int nr, unsigned int npages,
 			 struct rp_fit *fit);
