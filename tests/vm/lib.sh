@@ -66,6 +66,27 @@ expect_chunks_counted() {
 	expect_eq "$1: created - released = chunks" "$2" "$3"
 }
 
+# kprobe_fires FUNCTION COMMAND...: a kprobe with a stack-trace trigger on
+# the pooled FUNCTION fires while COMMAND runs (a shell function too), and
+# the stack trace symbolizes through pooled code; the probe goes again.
+kprobe_fires() {
+	kf_fn=$1
+	shift
+	echo "p:rp_probe $kf_fn" > "$RP_TRACING/kprobe_events" || {
+		fail "kprobe on $kf_fn"
+		return 1
+	}
+	echo stacktrace > "$RP_TRACING/events/kprobes/rp_probe/trigger"
+	echo 1 > "$RP_TRACING/events/kprobes/rp_probe/enable"
+	echo > "$RP_TRACING/trace"
+	"$@"
+	echo 0 > "$RP_TRACING/events/kprobes/rp_probe/enable"
+	check "kprobe on pooled $kf_fn fired" grep -q 'rp_probe:' "$RP_TRACING/trace"
+	check "its stack trace symbolizes through pooled code" grep -q "=> $kf_fn" "$RP_TRACING/trace"
+	echo '!stacktrace' > "$RP_TRACING/events/kprobes/rp_probe/trigger"
+	echo '-:rp_probe' >> "$RP_TRACING/kprobe_events"
+}
+
 # stats_save FILE: keep a copy of all statistics.
 stats_save() { cat "$RP_STATS" > "$1"; }
 

@@ -146,18 +146,7 @@ grep -v '^#' /tmp/ftrace.txt | head -5
 fn=$(awk '!/^#/ { for (i = 2; i <= NF; i++) if ($i ~ /^<-/ && $(i - 1) !~ /\./) { print $(i - 1); exit } }' /tmp/ftrace.txt)
 log "function tracer: $(grep -vc '^#' /tmp/ftrace.txt) amdgpu calls, first '$fn'"
 check "function tracer traced pooled amdgpu code" test -n "$fn"
-if [ -n "$fn" ]; then
-	echo "p:rp_amd $fn" > $T/kprobe_events || fail "kprobe on $fn"
-	echo stacktrace > $T/events/kprobes/rp_amd/trigger
-	echo 1 > $T/events/kprobes/rp_amd/enable
-	echo > $T/trace
-	topology
-	echo 0 > $T/events/kprobes/rp_amd/enable
-	check "kprobe on pooled amdgpu $fn fired" grep -q 'rp_amd:' $T/trace
-	check "its stack trace symbolizes through pooled code" grep -q "=> $fn" $T/trace
-	echo '!stacktrace' > $T/events/kprobes/rp_amd/trigger
-	echo '-:rp_amd' >> $T/kprobe_events
-fi
+[ -z "$fn" ] || kprobe_fires "$fn" topology
 ip link add rp-d0 type dummy && ip link add rp-v0 type veth peer name rp-v1 &&
 	ip link add rp-br0 type bridge && ip link set rp-v0 master rp-br0 ||
 	fail "small modules' devices"

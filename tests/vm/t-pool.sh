@@ -80,16 +80,7 @@ done
 
 # A kprobe on a pooled function fires, and its stack trace symbolizes
 # through pooled code.
-echo 'p:rp_sync btrfs_sync_fs' > $T/kprobe_events || fail "kprobe on btrfs_sync_fs"
-echo stacktrace > $T/events/kprobes/rp_sync/trigger
-echo 1 > $T/events/kprobes/rp_sync/enable
-echo > $T/trace
-sync
-echo 0 > $T/events/kprobes/rp_sync/enable
-check "kprobe on pooled btrfs_sync_fs fired" grep -q 'rp_sync:' $T/trace
-check "stack trace through pooled code symbolizes" grep -q '=> btrfs_sync_fs' $T/trace
-echo '!stacktrace' > $T/events/kprobes/rp_sync/trigger
-echo '-:rp_sync' >> $T/kprobe_events
+kprobe_fires btrfs_sync_fs sync
 
 # The function tracer on a pooled module's functions, then off again.
 echo > $T/trace
