@@ -11,13 +11,19 @@
 # loaded the text never needs more 2 MiB translations than it would packed
 # tightly plus one; with half of it unloaded, chunks hold holes (text does
 # not move) and the figures say how many; at the end the pool drains and
-# keeps one spare chunk.
+# keeps one spare chunk.  Under KASAN (the debug lane) text is about twice
+# its size, btrfs and xfs need runs of two chunks, and when they come back
+# after half the set went, the holes are often too small for them: there
+# the bound is plus two (seed 21774 took 11 for 9 with the placement of
+# before and with today's, whose first rounds took 9).
 . /rp/lib.sh
 
 MODS=$(sed -n 's/^# modules: //p' /rp/script.sh | sed 's/nls_cp437 nls_ascii //')
 ROUNDS=${CHURN_ROUNDS:-4}
 SEED=${CHURN_SEED:-$(($(date +%s) % 32768))}
 RANDOM=$SEED
+SLACK=1
+dmesg | grep -q 'KernelAddressSanitizer initialized' && SLACK=2
 
 # shuffled: the modules of the set in a random order.
 shuffled() { for m in $MODS; do echo "$RANDOM $m"; done | sort -n | cut -d' ' -f2; }
@@ -34,7 +40,7 @@ figures() {
 
 modules_save /tmp/base
 stats_save /tmp/before
-log "seed $SEED, $ROUNDS rounds, $(echo $MODS | wc -w) modules with their dependencies"
+log "seed $SEED, $ROUNDS rounds, $(echo $MODS | wc -w) modules with their dependencies; bound: limit + $SLACK"
 printf '%5s %-9s %7s %9s %6s %6s %5s %9s %9s %5s\n' round step pooled text chunks tlb_2m limit \
 	free largest frag
 loads=0 unloads=0 maxchunks=0 worst=0
@@ -48,8 +54,8 @@ while [ $r -le "$ROUNDS" ]; do
 	n2m=$(census text_tlb_2m)
 	lim=$(census pooled_limit_2m)
 	[ $((n2m - lim)) -gt "$worst" ] && worst=$((n2m - lim))
-	[ "$n2m" -le $((lim + 1)) ] ||
-		fail "round $r, whole set loaded: $n2m 2 MiB translations for $lim of text, more than $((lim + 1))"
+	[ "$n2m" -le $((lim + SLACK)) ] ||
+		fail "round $r, whole set loaded: $n2m 2 MiB translations for $lim of text, more than $((lim + SLACK))"
 	[ "$(stat pool_chunks)" -gt "$maxchunks" ] && maxchunks=$(stat pool_chunks)
 	for m in $(shuffled); do
 		[ $((RANDOM % 2)) = 0 ] && continue
