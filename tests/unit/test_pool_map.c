@@ -294,24 +294,32 @@ struct mix {
 	unsigned int nr;
 };
 
-static void mix_span(struct mix *x, const struct rp_fit *f, unsigned int n,
-		     bool taken)
+/*
+ * Set (or clear) @n pages of the maps from page @first of map @c on,
+ * crossing into the maps that follow, as a range crosses a run's chunks.
+ */
+static void maps_span(struct rp_map *maps, unsigned int c, unsigned int first,
+		      unsigned int n, bool taken)
 {
-	unsigned int c = f->chunk, first = f->first;
-
 	while (n) {
 		unsigned int part = RP_CHUNK_PAGES - first;
 
 		if (part > n)
 			part = n;
 		if (taken)
-			rp_map_set(&x->maps[c], first, part);
+			rp_map_set(&maps[c], first, part);
 		else
-			rp_map_clear(&x->maps[c], first, part);
+			rp_map_clear(&maps[c], first, part);
 		n -= part;
 		c++;
 		first = 0;
 	}
+}
+
+static void mix_span(struct mix *x, const struct rp_fit *f, unsigned int n,
+		     bool taken)
+{
+	maps_span(x->maps, f->chunk, f->first, n, taken);
 }
 
 static struct rp_fit mix_place(struct mix *x, unsigned int n)
@@ -493,22 +501,11 @@ static void area_index(struct area *a)
 
 static void area_span(struct area *a, const struct placed *p, bool taken)
 {
-	unsigned int s = p->slot, first = p->first, n = p->n;
+	unsigned int s;
 
-	while (n) {
-		unsigned int part = RP_CHUNK_PAGES - first;
-
-		if (part > n)
-			part = n;
+	for (s = p->slot; s < p->slot + rp_run_chunks(p->first + p->n); s++)
 		assert_true(a->chunk[s]);
-		if (taken)
-			rp_map_set(&a->maps[s], first, part);
-		else
-			rp_map_clear(&a->maps[s], first, part);
-		n -= part;
-		s++;
-		first = 0;
-	}
+	maps_span(a->maps, p->slot, p->first, p->n, taken);
 }
 
 static bool area_free(const struct area *a, unsigned int s, unsigned int k)
