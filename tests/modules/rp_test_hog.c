@@ -11,6 +11,11 @@
  *   vspace=1      reserve every free byte of the module area (no memory)
  *   release_kb=N  (write, at run time) give back reservations, smallest
  *                 first, until at least N KiB of module space are free
+ *   release_slots=N  (write, at run time) give back N single 2 MiB-aligned
+ *                 slots, each with reserved space on both sides: room for
+ *                 N chunks, none of them next to anything else free (not
+ *                 to be mixed with release_kb, which then no longer gives
+ *                 back the smallest first)
  *
  * The module area is reserved with __get_vm_area_caller(), which is not
  * exported: its address comes from a kprobe, and the call is indirect.
@@ -40,8 +45,7 @@ static unsigned long rp_hog_nr_pages;
 static struct vm_struct *rp_hog_areas[RP_HOG_MAX_AREAS];
 static unsigned int rp_hog_nr_areas;
 static unsigned long rp_hog_reserved;
-
-typedef struct vm_struct *(*rp_get_area_fn)(unsigned long size,
+static struct vm_struct *(*rp_hog_get_area)(unsigned long size,
 					    unsigned long flags,
 					    unsigned long start,
 					    unsigned long end,
@@ -97,7 +101,6 @@ static int rp_hog_vspace(void)
 {
 	struct kprobe kp = { .symbol_name = "__get_vm_area_caller" };
 	unsigned long size = SZ_64M;
-	rp_get_area_fn get_area;
 	struct vm_struct *area;
 	int err;
 
@@ -106,12 +109,13 @@ static int rp_hog_vspace(void)
 	err = register_kprobe(&kp);
 	if (err)
 		return err;
-	get_area = (rp_get_area_fn)kp.addr;
+	rp_hog_get_area = (void *)kp.addr;
 	unregister_kprobe(&kp);
 
 	while (size >= PAGE_SIZE && rp_hog_nr_areas < RP_HOG_MAX_AREAS) {
-		area = get_area(size, VM_ALLOC | VM_NO_GUARD, MODULES_VADDR,
-				MODULES_END, __builtin_return_address(0));
+		area = rp_hog_get_area(size, VM_ALLOC | VM_NO_GUARD,
+				       MODULES_VADDR, MODULES_END,
+				       __builtin_return_address(0));
 		if (!area) {
 			size >>= 1;
 			continue;
@@ -150,6 +154,77 @@ static const struct kernel_param_ops rp_hog_release_ops = {
 
 module_param_cb(release_kb, &rp_hog_release_ops, NULL, 0200);
 MODULE_PARM_DESC(release_kb, "give back this many KiB of module space");
+
+/*
+ * Reserve [@start, @end) again, exactly: the module area's only free space
+ * there, as it was just given back (vmalloc purges its lazily freed areas
+ * when a first try fails).
+ */
+static struct vm_struct *rp_hog_take(unsigned long start, unsigned long end)
+{
+	return rp_hog_get_area(end - start, VM_ALLOC | VM_NO_GUARD, start, end,
+			       __builtin_return_address(0));
+}
+
+/*
+ * Give back the first 2 MiB-aligned slot that is at least 2 MiB into the
+ * largest reservation, and reserve again what lies below and above it.
+ */
+static int rp_hog_release_slot(void)
+{
+	struct vm_struct *area, *below, *above;
+	unsigned long start, end, slot;
+	unsigned int i, big = 0;
+
+	if (!rp_hog_nr_areas || rp_hog_nr_areas == RP_HOG_MAX_AREAS)
+		return -ENOSPC;
+	for (i = 1; i < rp_hog_nr_areas; i++)
+		if (get_vm_area_size(rp_hog_areas[i]) >
+		    get_vm_area_size(rp_hog_areas[big]))
+			big = i;
+	area = rp_hog_areas[big];
+	start = (unsigned long)area->addr;
+	end = start + get_vm_area_size(area);
+	slot = ALIGN(start + PMD_SIZE, PMD_SIZE);
+	if (slot + 2 * PMD_SIZE > end)
+		return -ENOSPC;
+	free_vm_area(area);
+	below = rp_hog_take(start, slot);
+	above = rp_hog_take(slot + PMD_SIZE, end);
+	if (!below || !above) {
+		/* Module space taken in between: give back all of it. */
+		if (below)
+			free_vm_area(below);
+		if (above)
+			free_vm_area(above);
+		rp_hog_areas[big] = rp_hog_areas[--rp_hog_nr_areas];
+		rp_hog_reserved -= end - start;
+		return -EBUSY;
+	}
+	rp_hog_areas[big] = below;
+	rp_hog_areas[rp_hog_nr_areas++] = above;
+	rp_hog_reserved -= PMD_SIZE;
+	pr_info("rp_test_hog: released the 2 MiB slot at module area + %lu KiB\n",
+		(slot - MODULES_VADDR) >> 10);
+	return 0;
+}
+
+static int rp_hog_release_slots(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err = kstrtouint(val, 0, &n);
+
+	while (!err && n--)
+		err = rp_hog_release_slot();
+	return err;
+}
+
+static const struct kernel_param_ops rp_hog_release_slots_ops = {
+	.set = rp_hog_release_slots,
+};
+
+module_param_cb(release_slots, &rp_hog_release_slots_ops, NULL, 0200);
+MODULE_PARM_DESC(release_slots, "give back this many lone 2 MiB slots");
 
 static void rp_hog_free(void)
 {

@@ -66,6 +66,23 @@ expect_chunks_counted() {
 	expect_eq "$1: created - released = chunks" "$2" "$3"
 }
 
+# expect_chunks_mapped DESC: roxpool's 2 MiB vmalloc areas are the pool's
+# chunks, none more.  A chunk of a run that failed half way is on no list
+# and no counter: had it not been given back, only vmalloc would know it.
+# Read until the two agree for a moment (the release work may give back a
+# chunk between the two reads).
+chunks_mapped() {
+	cm_areas=$(grep -c ' \[roxpool\] pages=512 ' /proc/vmallocinfo)
+	[ "$cm_areas" -eq "$(stat pool_chunks)" ]
+}
+expect_chunks_mapped() {
+	if wait_for 10 chunks_mapped; then
+		ok "$1: roxpool's 2 MiB vmalloc areas = chunks ($cm_areas)"
+	else
+		fail "$1: roxpool's 2 MiB vmalloc areas = chunks (got $cm_areas, want $(stat pool_chunks))"
+	fi
+}
+
 # kprobe_fires FUNCTION COMMAND...: a kprobe with a stack-trace trigger on
 # the pooled FUNCTION fires while COMMAND runs (a shell function too), and
 # the stack trace symbolizes through pooled code; the probe goes again.

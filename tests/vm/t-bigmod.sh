@@ -24,7 +24,8 @@
 # 2 MiB entry.  Last, a run that cannot be made falls back with its reason:
 # forced by the test build's faults, and for real in memory with no free
 # 2 MiB block (fragmented by the hog of t-pressure) and in a module area
-# with no room for a run (filled by the hog of t-exhaust), where no chunk
+# with no room for a run (filled by the hog of t-exhaust but for two lone
+# 2 MiB slots), where no chunk
 # of a half-made run may stay behind.
 . /rp/lib.sh
 
@@ -219,6 +220,7 @@ else
 		grep -q 'roxpool_fallback: reason=no_huge_page' $T/trace
 fi
 expect_chunks_counted "no chunk of a half-made run left"
+expect_chunks_mapped "... nor unknown to the pool"
 expect_eq "no chunk leaked" "$(stat pool_chunks_leaked)" 0
 expect_eq "every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
 expect_eq "chunk aliases writable" "$(census chunk_alias_writable)" 0
@@ -227,8 +229,13 @@ kernel_wx "amdgpu loaded"
 # (this unloads the hog too: it came after /tmp/base)
 check_drained /tmp/base /tmp/before
 
-# A module area with 4 MiB free in pieces: no room for amdgpu's run.  Its
-# dependencies are loaded first, so that its own text is what asks.
+# A module area with two lone free 2 MiB slots, each between reserved
+# space: room for chunks, none for amdgpu's run of four, nor for a run of
+# the pool to grow into (with the hog's smallest reservations given back
+# instead, a 4 MiB piece next to the spare chunk made room for one in 1 of
+# 3 runs).  A run begun in such a slot fails at its second chunk and must
+# leave nothing behind.  Its dependencies are loaded first, so that its own
+# text is what asks.
 check "chunks given back, at most one spare" wait_for 30 spare
 modprobe amdgpu && rmmod amdgpu || fail "amdgpu's dependencies"
 # amdgpu's empty run goes, all but a spare: less than 4 MiB free then.
@@ -237,8 +244,8 @@ check "amdgpu's chunks given back" wait_for 30 little_free
 echo 0 > "$RP_PARAM"
 insmod $RP_TESTS/rp_test_hog.ko vspace=1 || fail "insmod hog (vspace)"
 echo 1 > "$RP_PARAM"
-echo 4096 > /sys/module/rp_test_hog/parameters/release_kb || fail "release 4 MiB"
-dmesg | grep 'rp_test_hog: re' | tail -n 2 | sed 's/^/  /'
+echo 2 > /sys/module/rp_test_hog/parameters/release_slots || fail "release two slots"
+dmesg | grep 'rp_test_hog: re' | tail -n 3 | sed 's/^/  /'
 stats_save /tmp/space
 echo > $T/trace
 echo 1 > $T/events/roxpool/roxpool_fallback/enable
@@ -253,6 +260,7 @@ expect_ge "no room for a run: counted as no_run_space" \
 check "... and traced: roxpool_fallback reason=no_run_space" \
 	grep -q 'roxpool_fallback: reason=no_run_space' $T/trace
 expect_chunks_counted "no chunk of a half-made run left"
+expect_chunks_mapped "... nor unknown to the pool"
 expect_eq "no chunk leaked" "$(stat pool_chunks_leaked)" 0
 expect_eq "every chunk one PMD leaf" "$(stat pool_chunks_split)" 0
 expect_eq "census: W+X pages" "$(census wx_pages)" 0

@@ -61,6 +61,7 @@ expect_ge "its dependencies and init text were pooled" "$(stat_delta pool_allocs
 expect_eq "census: W+X pages" "$(census wx_pages)" 0
 expect_eq "census: chunk aliases writable" "$(census chunk_alias_writable)" 0
 expect_eq "no chunk leaked" "$(stat pool_chunks_leaked)" 0
+expect_chunks_mapped "the broken run's first chunk given back"
 kernel_wx "modules loaded"
 cp $RP_DEBUGFS/chunks /tmp/chunks
 cat /tmp/chunks
