@@ -83,6 +83,19 @@ expect_chunks_mapped() {
 	fi
 }
 
+# expect_pooled_2m MODULE DESC: MODULE's text is pooled on 2 MiB
+# translations only, no more of them than it spans (ceil(text / 2 MiB) + 1:
+# one chunk for most modules, a run under KASAN, which doubles btrfs's).
+expect_pooled_2m() {
+	set -- "$1" "$2" $(awk -v m="$1" '$1 == m { print $2, $4, $5, $6 }' "$RP_DEBUGFS/census")
+	if [ "${4:-}" = yes ] && [ "$5" = 0 ] && [ "$6" -ge 1 ] &&
+		[ "$6" -le $((($3 + 2097151) / 2097152 + 1)) ]; then
+		ok "$2 ($1: $3 bytes on $6 2M)"
+	else
+		fail "$2 ($1: census '${3:-} ${4:-} ${5:-} ${6:-}', want pooled on 2M only)"
+	fi
+}
+
 # kprobe_fires FUNCTION COMMAND...: a kprobe with a stack-trace trigger on
 # the pooled FUNCTION fires while COMMAND runs (a shell function too), and
 # the stack trace symbolizes through pooled code; the probe goes again.

@@ -23,7 +23,7 @@ check "dummy still works" sh -c "ip link add rp-d0 type dummy && ip link del rp-
 stats_save /tmp/before
 modules_save /tmp/base
 modprobe btrfs || fail "modprobe btrfs"
-check "btrfs, loaded after, pooled" grep -qE '^btrfs [0-9]+ [0-9]+ yes 0 1$' $CENSUS
+expect_pooled_2m btrfs "btrfs, loaded after, pooled"
 rmmod dummy || fail "rmmod dummy"
 expect_ge "its text freed as untracked, by the kernel" "$(stat_delta free_untracked /tmp/before)" 1
 check "unload btrfs and its dependencies" unload_since /tmp/base

@@ -82,11 +82,7 @@ check "pool empty" wait_for 20 pool_empty
 log "memory back: the set pools again"
 modules_save /tmp/base
 expect_eq "modules of the set loaded" "$(load_set)" 5
-# (btrfs's text fits a chunk on stock kernels; KASAN doubles it past one.)
-check "btrfs pooled, on 2 MiB pages only" grep -qE '^btrfs [0-9]+ [0-9]+ yes 0 [1-9][0-9]*$' $CENSUS
-set -- $(awk '$1 == "btrfs" { print $2, $6 }' $CENSUS)
-expect_ge "... no more of them than its text spans (${1:-?} bytes)" \
-	$(((${1:-0} + 2097151) / 2097152 + 1)) "${2:-0}"
+expect_pooled_2m btrfs "btrfs pooled"
 expect_eq "census: W+X pages" "$(sed -n 's/^wx_pages: //p' $CENSUS)" 0
 kernel_wx "modules loaded"
 check_drained /tmp/base /tmp/before
