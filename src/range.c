@@ -100,6 +100,28 @@ static void rp_range_staged_done(struct rp_range *r)
 		s.chunk->staged--;
 }
 
+/*
+ * kmemleak: a range is one object per chunk it touches.  The loader marks
+ * the range not-leaked by its address, so an object starts there; and each
+ * chunk's vm_struct still points kmemleak at the chunk's start (vmalloc's
+ * excess reference), which must start an object or be in none: a range
+ * spanning chunks as one object would have kmemleak's scan find that
+ * address inside it and warn.
+ */
+static void rp_range_kmemleak(unsigned long addr, unsigned int npages,
+			      bool alloc)
+{
+	unsigned long end = addr + ((unsigned long)npages << PAGE_SHIFT), next;
+
+	for (; addr < end; addr = next) {
+		next = min(ALIGN(addr + 1, RP_CHUNK_BYTES), end);
+		if (alloc)
+			kmemleak_alloc((void *)addr, next - addr, 0, GFP_KERNEL);
+		else
+			kmemleak_free((void *)addr);
+	}
+}
+
 /**
  * rp_pool_alloc() - serve one module text allocation of the loader
  * @size: bytes asked for
@@ -183,9 +205,8 @@ void *rp_pool_alloc(size_t size)
 	mutex_unlock(&rp_pool_mutex);
 	rp_pgt_unlock_text();
 
-	/* The loader marks its allocation not-leaked: give kmemleak an object. */
-	kmemleak_alloc((void *)r->addr, (size_t)npages << PAGE_SHIFT, 0,
-		       GFP_KERNEL);
+	/* The loader marks its allocation not-leaked: give kmemleak objects. */
+	rp_range_kmemleak(r->addr, npages, true);
 	rp_test_delay(RP_DELAY_ALLOC);
 	pr_debug("staged %u pages at %p\n", npages, (void *)r->addr);
 	trace_roxpool_alloc(r->addr, (unsigned long)npages << PAGE_SHIFT, c->addr);
@@ -219,6 +240,7 @@ bool rp_pool_free(void *ptr)
 {
 	unsigned long addr = (unsigned long)ptr;
 	struct rp_range *r;
+	unsigned int npages;
 
 	mutex_lock(&rp_pool_mutex);
 	r = rp_find_range(addr);
@@ -232,11 +254,12 @@ bool rp_pool_free(void *ptr)
 		return inside;
 	}
 	r->state = RP_FREEING;
-	trace_roxpool_free(r->owner, addr, (unsigned long)r->npages << PAGE_SHIFT,
+	npages = r->npages;
+	trace_roxpool_free(r->owner, addr, (unsigned long)npages << PAGE_SHIFT,
 			   r->chunk->addr, r->init);
 	list_move_tail(&r->node, &rp_freeing);
 	mutex_unlock(&rp_pool_mutex);
-	kmemleak_free(ptr);
+	rp_range_kmemleak(addr, npages, false);
 	queue_work(system_unbound_wq, &rp_free_work);
 	return true;
 }

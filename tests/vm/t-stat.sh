@@ -16,7 +16,8 @@ check "census line" grep -qE '^census: [0-9]+ modules .* W\+X pages 0$' /tmp/sta
 check "btrfs among the top modules" grep -qE '^  btrfs +[0-9.]+ KiB' /tmp/stat.txt
 if [ "$RP_MODE" = hook ]; then
 	check "one bar per chunk" sh -c "[ \$(grep -c '^  0x[0-9a-f]* \[[#.]*\]' /tmp/stat.txt) = $(stat pool_chunks) ]"
-	check "btrfs pooled on one 2M translation" grep -qE '^  btrfs +[0-9.]+ KiB yes +0 +1$' /tmp/stat.txt
+	# (one chunk on stock kernels; under KASAN btrfs's text needs a run)
+	check "btrfs pooled on 2M translations only" grep -qE '^  btrfs +[0-9.]+ KiB yes +0 +[1-9][0-9]*$' /tmp/stat.txt
 fi
 /rp/roxpool-stat 0.2 3 > /tmp/stat3.txt 2>&1 || fail "roxpool-stat 0.2 3"
 expect_eq "refreshes COUNT times" "$(grep -c '^roxpool on ' /tmp/stat3.txt)" 3
