@@ -47,7 +47,7 @@ while [ "$r" -le "$REPS" ]; do
 			[ $mode = pooled ] && sed 's/^/CHUNKS /' "$RP_DEBUGFS/chunks"
 			echo "BENCH execmem_areas.$mode $(grep -c 'execmem_alloc.* pages=512 ' /proc/vmallocinfo)"
 			# The host's view, right after the census: nothing loads between.
-			if rp-host monitor info tlb > /tmp/tlb.txt; then
+			if rp-host tlb > /tmp/tlb.txt; then
 				rp-host put tlb.$mode.txt < /tmp/tlb.txt > /dev/null ||
 					echo "BENCH error put-tlb $mode"
 			else

@@ -85,7 +85,7 @@ check_census() {
 # host WHEN: the host's page tables agree, chunk by chunk: each one
 # executable read-only 2 MiB entry and nothing else inside it; no W+X entry.
 host() {
-	rp-host monitor info tlb > /tmp/tlb.txt || fail "$1: info tlb"
+	rp-host tlb > /tmp/tlb.txt || fail "$1: info tlb"
 	expect_eq "$1: host: W+X entries" "$(awk '$NF ~ /^-/ && $NF ~ /W$/' /tmp/tlb.txt | wc -l)" 0
 	n=0
 	for a in $(cut -d' ' -f1 $RP_DEBUGFS/chunks); do

@@ -73,7 +73,7 @@ rmmod roxpool || fail "rmmod roxpool (gives every chunk back)"
 
 # The host's view: each former chunk's direct-map address is mapped by a
 # 2 MiB or 1 GiB page (flags column: NX Global PSE ...), not by 4 KiB pages.
-rp-host monitor info tlb > /tmp/tlb.txt || fail "rp-host monitor info tlb"
+rp-host tlb > /tmp/tlb.txt || fail "rp-host tlb"
 n=0
 [ "$RP_DIRECT_MAP_4K" = 0 ] || {
 	log "debug_pagealloc: the direct map is 4K everywhere; no large alias to check"

@@ -108,7 +108,7 @@ census_at_limit "after tracing and probing"
 # Free pool space reads back as INT3, and the host's page tables agree
 # with the census: pooled text only on executable, read-only 2M entries,
 # no W+X entry anywhere.
-rp-host monitor info tlb > /tmp/tlb.txt || fail "info tlb"
+rp-host tlb > /tmp/tlb.txt || fail "info tlb"
 expect_eq "host: W+X entries" "$(awk '$NF ~ /^-/ && $NF ~ /W$/' /tmp/tlb.txt | wc -l)" 0
 sed 's/ .*//' $ALLOC > /tmp/ranges
 chunks=$(sed 's/-.*//' $ALLOC | while read -r a; do printf '%x\n' $((a & ~0x1fffff)); done | sort -u)

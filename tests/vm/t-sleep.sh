@@ -67,7 +67,7 @@ use_check() {
 # host's view of the page tables (address, physical address, flags).
 snap() {
 	mkdir -p "$1"
-	rp-host monitor info tlb >"$1/tlb" || fail "rp-host monitor info tlb"
+	rp-host tlb >"$1/tlb" || fail "rp-host tlb"
 	awk -F': ' '$1 >= "ffffffffc0000000" && $1 < "ffffffffff000000" { n = split($2, f, " ")
 		if (f[n] ~ /^-/) print }' "$1/tlb" >"$1/tlb-exec"
 	awk '$NF ~ /^-/ && $NF ~ /W$/' "$1/tlb" >"$1/tlb-wx"
@@ -167,7 +167,7 @@ churn_stop() {
 	if [ $ROX = 1 ]; then
 		check "$1: the chunk is still split" split
 		expect_eq "$1: host: W+X entries with the chunk split" \
-			"$(rp-host monitor info tlb | awk '$NF ~ /^-/ && $NF ~ /W$/' | wc -l)" 0
+			"$(rp-host tlb | awk '$NF ~ /^-/ && $NF ~ /W$/' | wc -l)" 0
 	fi
 	touch /tmp/stop
 	wait "$churn_pid"
