@@ -18,15 +18,17 @@
  *                 back the smallest first)
  *
  * The module area is reserved with __get_vm_area_caller(), which is not
- * exported: its address comes from a kprobe, and the call is indirect.
- * That is fine for a test module on a CPU without IBT, and refused on one
- * with IBT, where the function may be sealed.
+ * exported: its address comes from a kprobe, and it is called through a
+ * static call, a direct call, as roxpool calls what it resolves.  An
+ * indirect call would fail kCFI's type check (the function's address is
+ * never taken, so its preamble holds no hash for that pointer type) and
+ * would fault on IBT hardware if objtool sealed the function.
  */
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/static_call.h>
 #include <linux/vmalloc.h>
-#include <asm/cpufeature.h>
 
 #define RP_HOG_MAX_AREAS	512
 
@@ -45,11 +47,7 @@ static unsigned long rp_hog_nr_pages;
 static struct vm_struct *rp_hog_areas[RP_HOG_MAX_AREAS];
 static unsigned int rp_hog_nr_areas;
 static unsigned long rp_hog_reserved;
-static struct vm_struct *(*rp_hog_get_area)(unsigned long size,
-					    unsigned long flags,
-					    unsigned long start,
-					    unsigned long end,
-					    const void *caller);
+DEFINE_STATIC_CALL_NULL(rp_hog_get_area, __get_vm_area_caller);
 
 /* Take every free 2 MiB block and give it back but for its first page. */
 static void rp_hog_break_blocks(void)
@@ -104,18 +102,19 @@ static int rp_hog_vspace(void)
 	struct vm_struct *area;
 	int err;
 
-	if (cpu_feature_enabled(X86_FEATURE_IBT))
-		return -EOPNOTSUPP;
 	err = register_kprobe(&kp);
 	if (err)
 		return err;
-	rp_hog_get_area = (void *)kp.addr;
+	/* kp.addr may lie past an ENDBR64: a direct call may start there */
+	__static_call_update(&STATIC_CALL_KEY(rp_hog_get_area),
+			     STATIC_CALL_TRAMP_ADDR(rp_hog_get_area), kp.addr);
 	unregister_kprobe(&kp);
 
 	while (size >= PAGE_SIZE && rp_hog_nr_areas < RP_HOG_MAX_AREAS) {
-		area = rp_hog_get_area(size, VM_ALLOC | VM_NO_GUARD,
-				       MODULES_VADDR, MODULES_END,
-				       __builtin_return_address(0));
+		area = static_call(rp_hog_get_area)(size,
+						    VM_ALLOC | VM_NO_GUARD,
+						    MODULES_VADDR, MODULES_END,
+						    __builtin_return_address(0));
 		if (!area) {
 			size >>= 1;
 			continue;
@@ -162,8 +161,9 @@ MODULE_PARM_DESC(release_kb, "give back this many KiB of module space");
  */
 static struct vm_struct *rp_hog_take(unsigned long start, unsigned long end)
 {
-	return rp_hog_get_area(end - start, VM_ALLOC | VM_NO_GUARD, start, end,
-			       __builtin_return_address(0));
+	return static_call(rp_hog_get_area)(end - start,
+					    VM_ALLOC | VM_NO_GUARD, start, end,
+					    __builtin_return_address(0));
 }
 
 /*
