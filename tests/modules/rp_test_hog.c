@@ -19,10 +19,11 @@
  *
  * The module area is reserved with __get_vm_area_caller(), which is not
  * exported: its address comes from a kprobe, and it is called through a
- * static call, a direct call, as roxpool calls what it resolves.  An
- * indirect call would fail kCFI's type check (the function's address is
- * never taken, so its preamble holds no hash for that pointer type) and
- * would fault on IBT hardware if objtool sealed the function.
+ * static call, a direct call, as roxpool calls what it resolves.  The
+ * kprobe's address lies 4 bytes past the function's ENDBR64, so an
+ * indirect call there fails kCFI's check (it reads the type hash 15 bytes
+ * before its target, here the preamble's padding), and an indirect call to
+ * a function objtool sealed faults on IBT hardware.
  */
 #include <linux/kprobes.h>
 #include <linux/mm.h>
