@@ -10,15 +10,28 @@
 # without the hooks that finish and free it (its staging pages would be made
 # read-only by the kernel and later handed out by the page allocator, and a
 # failed load would vfree() a whole chunk).  The test build's delay_ms widens
-# the window between the hooks to make such loads likely; they must fall
-# back (counted as "disabled") until all hooks are in.  Every round ends
+# the window between the hooks and the pool's opening to twice a churn cycle
+# (at least 150 ms: a cycle takes seconds under KASAN and lockdep), so that
+# loads land in it; they must fall back (counted as "disabled") until all
+# hooks are in.  Every round ends
 # with everything unloaded, the pool drained and no hook left.
 . /rp/lib.sh
 
 ROUNDS=${ROUNDS:-10}
 D=/sys/module/roxpool/parameters/delay_ms
 
+# centis: the time since boot in hundredths of a second.
+centis() { awk '{ sub(/\./, "", $1); print $1 + 0 }' /proc/uptime; }
+
 modules_save /tmp/base
+t0=$(centis)
+for m in dummy veth isofs; do
+	{ modprobe "$m" && modprobe -r "$m"; } || fail "modprobe $m"
+done
+cycle=$((($(centis) - t0) * 10))
+delay=$((cycle * 2))
+[ "$delay" -ge 150 ] || delay=150
+log "a churn cycle took $cycle ms: the install window is $delay ms"
 # roxpool is unloaded by the test itself, never by unload_since.
 echo roxpool >> /tmp/base
 window=0 pooled=0
@@ -28,7 +41,7 @@ while [ $r -le $ROUNDS ]; do
 	churn dummy veth isofs &
 	pid=$!
 	sleep 0.$((r % 5))
-	insmod "$RP_KO" delay_ms=150 || fail "round $r: insmod roxpool"
+	insmod "$RP_KO" delay_ms=$delay || fail "round $r: insmod roxpool"
 	echo 0 > $D
 	sleep 1
 	touch /tmp/stop
