@@ -5,6 +5,8 @@
 #   ROXPOOL_CACHE   cache directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/roxpool)
 #   ROXPOOL_DEBIAN_MIRROR, ROXPOOL_SECURITY_MIRROR
 #                   override the archive URIs taken from the host's apt sources
+#   ROXPOOL_KNOWN_REPORTS
+#                   the kernel's own early reports (default scripts/kernel-own-reports): tests only
 
 RP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RP_CACHE=${ROXPOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/roxpool}
@@ -176,16 +178,36 @@ guest_kmsgs() {
 	fi
 }
 
-# kmsg_scan [ALLOWFILE]: read kernel messages on stdin; print "bad LINE" for the first kernel
-# report that is not allowed, then "allowed N", the number of reports allowed. A report runs from
-# "cut here" (or its first bad line) to "end trace"; it is allowed when one of its lines matches
-# one of the EREs in ALLOWFILE, one per line. Lines of the @@RP-…@@ markers are never reports.
+# kmsg_scan [ALLOWFILE [KNOWNFILE]]: read kernel messages on stdin; print "bad LINE" for the first
+# kernel report that is neither allowed nor known, then "allowed N", the number of reports
+# allowed, and "known N NAME…", the kernel's own reports found (scripts/kernel-own-reports).
+# A report runs from "cut here" (or its first bad line) to "end trace"; a KASAN or KFENCE report
+# to its closing line of "=". It is allowed when one of its lines matches one of the EREs in
+# ALLOWFILE, one per line; known when it matches every ERE of one of KNOWNFILE's entries, the
+# first one on its first bad line. Lines of the @@RP-…@@ markers are never reports.
 kmsg_scan() {
-	awk -v allowfile="${1:-/dev/null}" -v bad="$RP_KMSG_BAD" '
-	BEGIN { while ((getline a < allowfile) > 0) if (a != "") allow[++na] = a }
-	function close_report() {
-		if (first != "") { if (ok) nallowed++; else if (found == "") found = first }
-		inrep = 0; first = ""; ok = 0; nlines = 0
+	awk -v allowfile="${1:-/dev/null}" -v knownfile="${2:-/dev/null}" -v bad="$RP_KMSG_BAD" '
+	BEGIN {
+		while ((getline a < allowfile) > 0) if (a != "") allow[++na] = a
+		while ((getline a < knownfile) > 0) {
+			if (a ~ /^#/ || a == "") continue
+			if (a ~ /^report /) { kname[++nk] = substr(a, 8); kn[nk] = 0; continue }
+			if (nk) kre[nk, ++kn[nk]] = a
+		}
+	}
+	function close_report(   k, j, all) {
+		if (first != "") {
+			if (ok) nallowed++
+			else {
+				for (k = 1; k <= nk && !ok; k++) {
+					all = kn[k] > 0 && first ~ kre[k, 1]
+					for (j = 2; j <= kn[k] && all; j++) all = ((k, j) in seen)
+					if (all) { nknown++; knames = knames " " kname[k]; ok = 1 }
+				}
+				if (!ok && found == "") found = first
+			}
+		}
+		inrep = 0; first = ""; ok = 0; nlines = 0; split("", seen)
 	}
 	{
 		if ($0 ~ /^@@RP-KMEMLEAK-END@@$/) { close_report(); next }
@@ -193,10 +215,15 @@ kmsg_scan() {
 		if ($0 ~ bad && $0 !~ /^@@RP-/) { if (!inrep) { inrep = 1 } if (first == "") first = $0 }
 		if (inrep) {
 			for (i = 1; i <= na; i++) if ($0 ~ allow[i]) ok = 1
-			if ($0 ~ /---\[ end (trace|Kernel panic)/ || ++nlines > 200) close_report()
+			for (k = 1; k <= nk; k++) for (j = 2; j <= kn[k]; j++) if ($0 ~ kre[k, j]) seen[k, j] = 1
+			if ($0 ~ /---\[ end (trace|Kernel panic)/ || ++nlines > 200 ||
+			    (first ~ /BUG: K(ASAN|FENCE):/ && $0 != first && $0 ~ /\] =+$/)) close_report()
 		}
 	}
-	END { close_report(); if (found != "") print "bad " found; print "allowed " nallowed + 0 }'
+	END {
+		close_report(); if (found != "") print "bad " found; print "allowed " nallowed + 0
+		print "known " nknown + 0 knames
+	}'
 }
 
 # taint_ok TAINT [NALLOWED [BITS]]: TAINT (/proc/sys/kernel/tainted) has no bit but O and E, W
@@ -207,6 +234,10 @@ taint_ok() {
 	[ -n "$1" ] && [ -z "${1//[0-9]/}" ] && [ $(($1 & ~ok_bits)) -eq 0 ]
 }
 
+# The kernel's own early reports that void a boot (see the file; ROXPOOL_KNOWN_REPORTS replaces
+# it, for tests/boot-taint only).
+RP_KNOWN_REPORTS=${ROXPOOL_KNOWN_REPORTS:-$RP_ROOT/scripts/kernel-own-reports}
+
 # guest_verdict LOG QRC HOST_TMO ELAPSED [ALLOWFILE [EXTRA_TAINT [QEMU_DEBUG_LOG]]]: judge one boot
 # from its console LOG (the @@RP-…@@ markers of scripts/guest/init or tests/e2e/guest/run) and QEMU's
 # exit status QRC. Prints "CODE REASON": 0 and nothing for a pass; else vm-run's exit codes (see
@@ -214,10 +245,12 @@ taint_ok() {
 # not load, 67 a kernel report, 68 taint, 69 the script timed out, or the script's own exit status;
 # 73 for a boot that hibernated: the guest announced it (@@RP-HIBERNATE@@ in the kernel log) and
 # QEMU exited normally at the power-off, with no kernel report (that boot passes only if a later
-# boot resumes it: scripts/vm-run --then --resume).
+# boot resumes it: scripts/vm-run --then --resume); 74 for a void boot: the guest ran nothing
+# because the kernel tainted itself before userspace (@@RP-BOOT-TAINTED n@@), and every report of
+# the boot is one of the kernel's own early ones ($RP_KNOWN_REPORTS): the caller boots again.
 guest_verdict() {
 	local log=$1 qrc=$2 host_tmo=$3 elapsed=$4 allowfile=${5:-/dev/null} extra_taint=${6:-0}
-	local qdebug=${7:-} scan bad nallowed panic taint status
+	local qdebug=${7:-} scan bad nallowed panic taint status known
 	vmarker() { sed -n "s/^.*@@RP-$1\( \(.*\)\)\{0,1\}@@\$/\2/p" "$log" | tail -n 1; }
 	scan=$(guest_kmsgs "$log" | kmsg_scan "$allowfile")
 	bad=$(sed -n 's/^bad //p' <<<"$scan" | sed -e 's/^\[ *[0-9.]*\] //')
@@ -239,6 +272,21 @@ guest_verdict() {
 			fi
 		else
 			echo "72 guest stopped without end marker (QEMU exit $qrc)${bad:+; first trouble: $bad}"
+		fi
+		return 0
+	fi
+	if grep -q '^@@RP-BOOT-TAINTED [0-9]*@@$' "$log"; then
+		# The kernel tainted itself before userspace: init ran nothing. Void if every report
+		# is one of the kernel's own early ones, so that the caller boots again.
+		scan=$(guest_kmsgs "$log" | kmsg_scan /dev/null "$RP_KNOWN_REPORTS")
+		bad=$(sed -n 's/^bad //p' <<<"$scan" | sed -e 's/^\[ *[0-9.]*\] //')
+		known=$(sed -n 's/^known [1-9][0-9]* //p' <<<"$scan")
+		if [ -n "$bad" ]; then
+			echo "67 guest log, before userspace: $bad"
+		elif [ -n "$known" ]; then
+			echo "74 void boot: the kernel's own early report ($known) tainted it before userspace"
+		else
+			echo "68 kernel tainted before userspace: $(vmarker BOOT-TAINTED), with no report"
 		fi
 		return 0
 	fi
