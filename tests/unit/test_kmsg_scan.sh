@@ -33,7 +33,8 @@ check known_with_rip_in_cpu_detect \
 	"allowed 0\|known 1 $name\|"
 check unknown_without_the_list "$(sed -n p "$report" | kmsg_scan | tr '\n' '|')" \
 	"bad \[ *0.005994\] BUG: KASAN: wild-memory-access in do_raw_spin_lock.*\|allowed 0\|known 0\|"
-check bad_after_the_first_second "$(scan 's/^\[    0\.005994\]/[    1.005994]/')" "bad .*BUG: KASAN: wild.*"
+check known_late_in_a_slow_boot "$(scan 's/^\[    0\.005994\]/[    1.757262]/')" "allowed 0\|known 1 $name\|"
+check bad_not_from_start_kernel "$(scan 's/ start_kernel+/ kernel_init+/')" "bad .*BUG: KASAN: wild.*"
 check bad_other_kasan_report "$(scan 's/wild-memory-access/slab-use-after-free/')" "bad .*slab-use-after-free.*"
 check bad_other_lock "$(scan 's/in do_raw_spin_lock+/in do_raw_spin_unlock+/')" "bad .*do_raw_spin_unlock.*"
 check bad_read "$(scan 's/Write of size 4/Read of size 4/')" "bad .*wild-memory-access.*"
