@@ -118,7 +118,7 @@ bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
 			 unsigned int nr, unsigned int npages,
 			 struct rp_fit *fit)
 {
-	unsigned int c0, c1, best_len = RP_MAX_PAGES + 1;
+	unsigned int c0, c1, best_len = 0;	/* 0: no fit yet */
 
 	if (!npages || npages > RP_MAX_PAGES)
 		return false;
@@ -134,14 +134,15 @@ bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
 			start = g;
 			while (g < end && !rp_run_test(maps, c0, g))
 				g++;
-			if (g - start < npages || g - start >= best_len)
+			if (g - start < npages ||
+			    (best_len && g - start >= best_len))
 				continue;
 			best_len = g - start;
 			fit->chunk = c0 + start / RP_CHUNK_PAGES;
 			fit->first = start % RP_CHUNK_PAGES;
 		}
 	}
-	return best_len <= RP_MAX_PAGES;
+	return best_len > 0;
 }
 
 /**

@@ -400,6 +400,36 @@ static void test_free_tail(void **state)
  * Small modules loaded first left three chunks with free tails (what
  * parallel loads of the GPU set did); amdgpu and i915 come next.
  */
+/*
+ * A free extent longer than the largest range (a run of more than
+ * RP_MAX_RUN empty chunks, which unloads leave behind) is a fit like any
+ * other: placement once started with a bound of RP_MAX_PAGES + 1 and never
+ * chose such an extent.
+ */
+static void test_fit_long_extent(void **state)
+{
+	static struct rp_map m[RP_MAX_RUN + 2];
+	const struct rp_map *maps[RP_MAX_RUN + 2];
+	bool follows[RP_MAX_RUN + 2];
+	struct rp_fit fit = { 99, 99 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RP_MAX_RUN + 2; i++) {
+		memset(&m[i], 0, sizeof(m[i]));
+		maps[i] = &m[i];
+		follows[i] = i > 0;
+	}
+	rp_map_set(&m[0], 0, 3);	/* the run's head */
+	assert_true(rp_map_best_fit_run(maps, follows, RP_MAX_RUN + 2, 1, &fit));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 3);
+	assert_true(rp_map_best_fit_run(maps, follows, RP_MAX_RUN + 2,
+					RP_MAX_PAGES, &fit));
+	assert_int_equal(fit.chunk, 0);
+	assert_int_equal(fit.first, 3);
+}
+
 static void test_extension(void **state)
 {
 	static struct rp_map m[3];
@@ -764,6 +794,7 @@ int main(void)
 		cmocka_unit_test(test_run_chunks),
 		cmocka_unit_test(test_run_mixed),
 		cmocka_unit_test(test_free_tail),
+		cmocka_unit_test(test_fit_long_extent),
 		cmocka_unit_test(test_extension),
 		cmocka_unit_test(test_gpu_set_orders),
 		cmocka_unit_test(test_churn_orders),
