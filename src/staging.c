@@ -27,7 +27,7 @@ void rp_staging_free(struct page **pages, unsigned int n)
 	for (i = 0; i < n; i++)
 		if (pages[i])
 			__free_page(pages[i]);
-	kfree(pages);
+	kvfree(pages);
 }
 
 /**
@@ -45,7 +45,8 @@ struct page **rp_staging_alloc(unsigned int n)
 
 	if (rp_fault(RP_FAULT_STAGING))
 		return NULL;
-	pages = kcalloc(n, sizeof(*pages), GFP_KERNEL);
+	/* Up to 64 KiB of pointers: no contiguous block needed for them. */
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return NULL;
 	for (i = 0; i < n; i++) {
