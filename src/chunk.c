@@ -79,7 +79,7 @@ static bool rp_chunk_destroy(unsigned long addr)
 	    static_call(rp_set_memory_rw)(addr, RP_CHUNK_PAGES)) {
 		pr_err("cannot make the chunk at %p writable again; left in place\n",
 		       (void *)addr);
-		rp_history.chunks_leaked++;
+		atomic64_inc(&rp_chunks_leaked);
 		return false;
 	}
 	/* vfree() tells kmemleak; the chunk lost its object at allocation. */

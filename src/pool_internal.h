@@ -71,7 +71,6 @@ struct rp_range {
  * @chunks_created: chunks made
  * @chunks_released: chunks given back to the page allocator
  * @chunk_failures: chunks that could not be made
- * @chunks_leaked: chunks CPA could not make writable again, left mapped
  */
 struct rp_pool_history {
 	u64 allocs;
@@ -83,7 +82,6 @@ struct rp_pool_history {
 	u64 chunks_created;
 	u64 chunks_released;
 	u64 chunk_failures;
-	u64 chunks_leaked;
 };
 
 /* pool_state.c: the state */
@@ -98,6 +96,8 @@ extern atomic_t rp_nr_ranges;
 extern wait_queue_head_t rp_drain_wq;
 extern atomic64_t rp_fallbacks[RP_FB_NR];
 extern atomic64_t rp_collapse_refused;
+/* Chunks CPA could not make writable again, left mapped (any context): */
+extern atomic64_t rp_chunks_leaked;
 
 /* staging.c */
 struct page **rp_staging_alloc(unsigned int n);

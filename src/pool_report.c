@@ -49,7 +49,7 @@ void rp_pool_read(struct rp_pool_stats *s)
 	s->chunks_created = rp_history.chunks_created;
 	s->chunks_released = rp_history.chunks_released;
 	s->chunk_failures = rp_history.chunk_failures;
-	s->chunks_leaked = rp_history.chunks_leaked;
+	s->chunks_leaked = atomic64_read(&rp_chunks_leaked);
 	s->collapse_refused = atomic64_read(&rp_collapse_refused);
 	s->allocs = rp_history.allocs;
 	s->frees = rp_history.frees;

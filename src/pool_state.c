@@ -38,3 +38,4 @@ atomic_t rp_nr_ranges = ATOMIC_INIT(0);
 DECLARE_WAIT_QUEUE_HEAD(rp_drain_wq);
 atomic64_t rp_fallbacks[RP_FB_NR];
 atomic64_t rp_collapse_refused;
+atomic64_t rp_chunks_leaked;
