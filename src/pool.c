@@ -39,6 +39,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/freezer.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/wait.h>
@@ -49,6 +50,27 @@
 
 /* How often a forced unload names the modules it still waits for. */
 #define RP_DRAIN_REPORT		(10 * HZ)
+
+/*
+ * wait_event_idle_timeout() for the pool to drain, but freezable: TASK_IDLE
+ * is neither woken by signals nor counted by the hung-task detector, and
+ * TASK_FREEZABLE lets suspend and hibernation freeze the task in the wait
+ * (the kernel has wait_event_freezable_timeout() only for interruptible
+ * waits).  The caller holds no lock: a frozen task would hold it until
+ * thaw.  Return: 0 on timeout, else the jiffies left.
+ */
+static long rp_drain_wait(long timeout)
+{
+	long __ret = timeout;
+
+	might_sleep();
+	if (!___wait_cond_timeout(!atomic_read(&rp_nr_ranges)))
+		__ret = ___wait_event(rp_drain_wq,
+				      ___wait_cond_timeout(!atomic_read(&rp_nr_ranges)),
+				      (TASK_IDLE | TASK_FREEZABLE), 0, timeout,
+				      __ret = schedule_timeout(__ret));
+	return __ret;
+}
 
 /* Name the modules whose pooled text is still there; the mutex is held. */
 static void rp_pool_name_waited_for(void)
@@ -85,8 +107,11 @@ void rp_pool_start(void)
  * neighbours), so wait until those modules are unloaded, naming them every
  * RP_DRAIN_REPORT.  The wait cannot be interrupted, not even by SIGKILL: an
  * unload that gave up here would have to leave with the hooks.  It is an
- * idle wait, so the hung-task detector leaves it alone.  New module text
- * goes to the kernel from the start of the wait on.
+ * idle wait, so the hung-task detector leaves it alone, and a freezable
+ * one: ->exit() runs with no lock held, so suspend and hibernation freeze
+ * the waiting task and thaw it into the same wait (a TASK_IDLE sleep alone
+ * refused to freeze and failed every suspend).  New module text goes to
+ * the kernel from the start of the wait on.
  */
 void rp_pool_drain(void)
 {
@@ -101,8 +126,7 @@ void rp_pool_drain(void)
 	}
 	mutex_unlock(&rp_pool_mutex);
 	/* The condition must not sleep: the task is not running there. */
-	while (!wait_event_idle_timeout(rp_drain_wq, !atomic_read(&rp_nr_ranges),
-					RP_DRAIN_REPORT)) {
+	while (!rp_drain_wait(RP_DRAIN_REPORT)) {
 		mutex_lock(&rp_pool_mutex);
 		pr_warn("forced unload: still waiting for:\n");
 		rp_pool_name_waited_for();

@@ -11,8 +11,9 @@
 # gone, naming them every 10 s; SIGKILL does not end that wait (a killed
 # wait used to let the hooks go, and the next unload of a pooled module
 # freed its whole chunk under its neighbours).  Meanwhile new modules load
-# the stock way (and debugfs refuses to open the going module's files).
-# Then it unloads for real: no hook left, no chunk left, and it loads again.
+# the stock way (and debugfs refuses to open the going module's files), and
+# suspend to RAM and hibernation (to its snapshot) succeed, the wait going
+# on after each.  Then it unloads for real: no hook left, no chunk left, and it loads again.
 # Taint R (forced rmmod) is the kernel's own mark of rmmod -f.
 . /rp/lib.sh
 
@@ -47,6 +48,41 @@ for f in execmem_alloc execmem_free module_enable_text_rox; do
 done
 still() { dmesg | grep -q 'forced unload: still waiting for:'; }
 check "it names the modules again after 10 s" wait_for 20 still
+
+# The wait is freezable: suspend and hibernation freeze the rmmod -f and
+# thaw it into the same wait.  (An idle wait alone refused to freeze: the
+# freezer gave up after 20 s and the suspend failed with EBUSY.)
+nstill() { dmesg | grep -c 'forced unload: still waiting for:'; }
+more_still() { [ "$(nstill)" -gt "$1" ]; }
+if grep -qw mem /sys/power/state; then
+	log "suspend to RAM (S3) while the forced unload waits; the RTC wakes the guest"
+	s3_ok=$(cat /sys/power/suspend_stats/success)
+	n=$(nstill)
+	check "echo mem >/sys/power/state" suspend_mem 10
+	expect_eq "S3: suspend_stats success" "$(cat /sys/power/suspend_stats/success)" $((s3_ok + 1))
+	check "S3: no task refused to freeze" sh -c "! dmesg | grep -q 'refusing to freeze'"
+	check "S3: the rmmod -f waits on" kill -0 $rmpid
+	expect_eq "S3: roxpool is still going" "$(roxpool_state)" Unloading
+	check "S3: the wait names the modules again" wait_for 20 more_still "$n"
+elif [ "${RP_FLAVOUR:-generic}" = generic ]; then
+	fail "no suspend to RAM in /sys/power/state ($(cat /sys/power/state))"
+else
+	log "no suspend to RAM on the $RP_FLAVOUR flavour ($(cat /sys/power/state)); skipped"
+fi
+if grep -qw disk /sys/power/state && [ -w /sys/power/pm_test ]; then
+	# Hibernation up to its image (pm_test core: tasks frozen, devices
+	# quiesced, CPUs down, the snapshot taken), then back: no swap needed.
+	log "hibernation to the snapshot (pm_test core) while the forced unload waits"
+	n=$(nstill)
+	echo core >/sys/power/pm_test
+	check "echo disk >/sys/power/state (pm_test core)" sh -c 'echo disk >/sys/power/state'
+	echo none >/sys/power/pm_test
+	check "S4: no task refused to freeze" sh -c "! dmesg | grep -q 'refusing to freeze'"
+	check "S4: the rmmod -f waits on" kill -0 $rmpid
+	check "S4: the wait names the modules again" wait_for 20 more_still "$n"
+elif [ "${RP_FLAVOUR:-generic}" = generic ]; then
+	fail "no hibernation test in /sys/power ($(cat /sys/power/state))"
+fi
 
 # debugfs refuses to open a going module's files (ENXIO): judge from outside.
 modprobe dummy || fail "modprobe dummy while roxpool is going"
