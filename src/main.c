@@ -7,7 +7,8 @@
  * running kernel (policy.c), hook execmem in "hook" mode, publish statistics.
  * Unload: close the pool and wait, uninterruptibly, until no pooled text is
  * left (only "rmmod -f" finds some), remove every hook and wait until no
- * task runs roxpool code.
+ * task runs roxpool code.  If ftrace cannot remove a hook, the unload
+ * never returns (hook.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -12,7 +12,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/freezer.h>
 #include <linux/ftrace.h>
+#include <linux/sched.h>
 #include <linux/wait_bit.h>
 
 #include <roxpool/hooks.h>
@@ -110,19 +112,43 @@ static int rp_hook_install(struct rp_hook *hook)
 	return 0;
 }
 
-static void rp_hook_uninstall(struct rp_hook *hook)
+/* Return: 0, or the error that left the hook in place. */
+static int rp_hook_uninstall(struct rp_hook *hook)
 {
 	int err;
 
 	if (!hook->installed)
-		return;
+		return 0;
+	/*
+	 * Fails for registered ops only once ftrace is dead (ftrace_bug()
+	 * called ftrace_kill(): -ENODEV); the call site then stays patched
+	 * to this ops for good.
+	 */
 	err = unregister_ftrace_function(&hook->ops);
-	/* Cannot fail for registered ops; if it did, the hook stays live. */
-	if (WARN(err, "roxpool: cannot unhook %s: %d\n",
-		 rp_ksym_name(hook->sym), err))
-		return;
+	if (err) {
+		pr_crit("cannot unhook %s: %d; its calls still come to roxpool\n",
+			rp_ksym_name(hook->sym), err);
+		return err;
+	}
 	ftrace_set_filter_ip(&hook->ops, rp_ksym_addr(hook->sym), 1, 0);
 	hook->installed = false;
+	return 0;
+}
+
+/*
+ * A hook could not be removed: its call site still leads to roxpool's
+ * ftrace_ops and wrapper, so roxpool's memory must never be freed.  The
+ * unload (or the failed load) never ends: the task sleeps here for ever, freezable (suspend
+ * still works) and out of the hung-task detector's sight.  The wrappers
+ * go on serving the kernel its own way (the pool is closed).
+ */
+static void rp_hooks_stuck(void)
+{
+	pr_crit("hooks cannot be removed (ftrace is disabled): roxpool stays loaded and this task waits for ever; reboot to unload it\n");
+	for (;;) {
+		set_current_state(TASK_IDLE | TASK_FREEZABLE);
+		schedule();
+	}
 }
 
 /**
@@ -152,14 +178,19 @@ int rp_hooks_install(void)
  * rp_hooks_remove() - unhook everything and wait until no task is in a wrapper
  *
  * After it returns no call can enter roxpool through a hook, and none that
- * did is still running roxpool's code.
+ * did is still running roxpool's code.  It does not return when a hook
+ * cannot be removed (rp_hooks_stuck()): neither the failed load nor the
+ * unload that called it may free roxpool then.
  */
 void rp_hooks_remove(void)
 {
 	unsigned int i;
+	int err = 0;
 
 	for (i = ARRAY_SIZE(rp_hooks); i-- > 0;)
-		rp_hook_uninstall(&rp_hooks[i]);
+		err |= rp_hook_uninstall(&rp_hooks[i]);
+	if (err)
+		rp_hooks_stuck();
 	wait_var_event(&rp_hooks_inflight, !atomic_read(&rp_hooks_inflight));
 	rp_compat_sync_tasks();
 }

@@ -9,6 +9,9 @@
  *                 plenty free, but no 2 MiB block free anywhere, nor one
  *                 compaction could make (the hog's pages cannot move)
  *   vspace=1      reserve every free byte of the module area (no memory)
+ *   kill_ftrace=1 call ftrace_kill(), as ftrace_bug() does on a failed
+ *                 patch: ftrace stops for good, no ftrace_ops can be
+ *                 unregistered any more (cannot be undone at rmmod)
  *   release_kb=N  (write, at run time) give back reservations, smallest
  *                 first, until at least N KiB of module space are free
  *   release_slots=N  (write, at run time) give back N single 2 MiB-aligned
@@ -25,6 +28,7 @@
  * before its target, here the preamble's padding), and an indirect call to
  * a function objtool sealed faults on IBT hardware.
  */
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -43,12 +47,33 @@ static bool vspace;
 module_param(vspace, bool, 0444);
 MODULE_PARM_DESC(vspace, "reserve all free module address space");
 
+static bool kill_ftrace;
+module_param(kill_ftrace, bool, 0444);
+MODULE_PARM_DESC(kill_ftrace, "disable ftrace for good, as ftrace_bug() does");
+
 static LIST_HEAD(rp_hog_pages);
 static unsigned long rp_hog_nr_pages;
 static struct vm_struct *rp_hog_areas[RP_HOG_MAX_AREAS];
 static unsigned int rp_hog_nr_areas;
 static unsigned long rp_hog_reserved;
 DEFINE_STATIC_CALL_NULL(rp_hog_get_area, __get_vm_area_caller);
+DEFINE_STATIC_CALL_NULL(rp_hog_ftrace_kill, ftrace_kill);
+
+/* Point a static call at an unexported function, found by a kprobe. */
+static int rp_hog_resolve(const char *name, struct static_call_key *key,
+			  void *tramp)
+{
+	struct kprobe kp = { .symbol_name = name };
+	int err;
+
+	err = register_kprobe(&kp);
+	if (err)
+		return err;
+	/* kp.addr may lie past an ENDBR64: a direct call may start there */
+	__static_call_update(key, tramp, kp.addr);
+	unregister_kprobe(&kp);
+	return 0;
+}
 
 /* Take every free 2 MiB block and give it back but for its first page. */
 static void rp_hog_break_blocks(void)
@@ -98,18 +123,15 @@ static void rp_hog_memory(void)
 
 static int rp_hog_vspace(void)
 {
-	struct kprobe kp = { .symbol_name = "__get_vm_area_caller" };
 	unsigned long size = SZ_64M;
 	struct vm_struct *area;
 	int err;
 
-	err = register_kprobe(&kp);
+	err = rp_hog_resolve("__get_vm_area_caller",
+			     &STATIC_CALL_KEY(rp_hog_get_area),
+			     STATIC_CALL_TRAMP_ADDR(rp_hog_get_area));
 	if (err)
 		return err;
-	/* kp.addr may lie past an ENDBR64: a direct call may start there */
-	__static_call_update(&STATIC_CALL_KEY(rp_hog_get_area),
-			     STATIC_CALL_TRAMP_ADDR(rp_hog_get_area), kp.addr);
-	unregister_kprobe(&kp);
 
 	while (size >= PAGE_SIZE && rp_hog_nr_areas < RP_HOG_MAX_AREAS) {
 		area = static_call(rp_hog_get_area)(size,
@@ -247,6 +269,15 @@ static int __init rp_hog_init(void)
 		rp_hog_memory();
 	if (vspace)
 		err = rp_hog_vspace();
+	if (!err && kill_ftrace) {
+		err = rp_hog_resolve("ftrace_kill",
+				     &STATIC_CALL_KEY(rp_hog_ftrace_kill),
+				     STATIC_CALL_TRAMP_ADDR(rp_hog_ftrace_kill));
+		if (!err) {
+			pr_info("rp_test_hog: calling ftrace_kill()\n");
+			static_call(rp_hog_ftrace_kill)();
+		}
+	}
 	if (err)
 		rp_hog_free();
 	return err;
