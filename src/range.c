@@ -257,9 +257,14 @@ bool rp_pool_free(void *ptr)
 	npages = r->npages;
 	trace_roxpool_free(r->owner, addr, (unsigned long)npages << PAGE_SHIFT,
 			   r->chunk->addr, r->init);
+	/*
+	 * kmemleak's objects go before the range can: once on rp_freeing the
+	 * free work may give its pages back and a new load take the same
+	 * address, and kmemleak disables itself at an overlapping object.
+	 */
+	rp_range_kmemleak(addr, npages, false);
 	list_move_tail(&r->node, &rp_freeing);
 	mutex_unlock(&rp_pool_mutex);
-	rp_range_kmemleak(addr, npages, false);
 	queue_work(system_unbound_wq, &rp_free_work);
 	return true;
 }
