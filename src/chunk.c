@@ -26,10 +26,12 @@
  * range larger than a chunk, from the free tail of the last chunk of a run
  * into new chunks made right after it, when that needs no more new chunks
  * than a run of its own (small modules loaded first leave such tails);
- * into a new chunk or run at a random free slot, or the lowest free room
- * when random slots are taken.  New chunks are made whole or not at all: a
- * failure half way gives back the chunks made so far before the range
- * falls back with its own reason.
+ * into a new chunk or run at a random place with room for all of it.  New
+ * chunks go only where vmalloc's free list shows the module space free
+ * (vspace.c), so vmalloc is never made to fail; they are made with no lock
+ * held (rp_chunks_build()), whole or not at all (a failure half way gives
+ * back the chunks made so far before the range falls back with its own
+ * reason), and put into the pool under its mutex (rp_chunks_adopt()).
  *
  * Everything here runs under the pool mutex (pool_state.c) unless it says
  * otherwise.
@@ -52,8 +54,6 @@
 #include "pool_internal.h"
 
 #define RP_CHUNK_RELEASE_DELAY	(5 * HZ)
-/* Random 2 MiB slots tried for a new chunk before taking the lowest free. */
-#define RP_SLOT_TRIES		8
 /* A chunk's first pages, below a random page under this, are never used. */
 #define RP_HEAD_PAGES		16
 
@@ -89,7 +89,8 @@ static bool rp_chunk_destroy(unsigned long addr)
 }
 
 /*
- * 2 MiB of module space at the lowest free 2 MiB slot in [start, end).
+ * 2 MiB of module space at the lowest free 2 MiB slot in [start, end), in
+ * practice the one slot vspace.c found free.
  *
  * kmemleak: vmalloc registers the whole chunk as one object, but each
  * range in it gets its own (the loader tracks module memory by range), and
@@ -114,35 +115,6 @@ static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end)
 	if (p)
 		kmemleak_free(p);
 	return p;
-}
-
-/* The module area's 2 MiB slots: the first, and how many there are. */
-static unsigned long rp_slots(unsigned long *base)
-{
-	*base = ALIGN(MODULES_VADDR, RP_CHUNK_BYTES);
-	return (MODULES_END - *base) / RP_CHUNK_BYTES;
-}
-
-/*
- * 2 MiB of module space at a random free slot, as unpredictable as the
- * kernel's own per-boot module area offset and more: redrawn per chunk.  A
- * crowded module area falls back to the lowest free slot.
- */
-static void *rp_vmalloc_chunk(void)
-{
-	unsigned long base, slots = rp_slots(&base);
-	unsigned int i;
-	void *p;
-
-	for (i = 0; i < RP_SLOT_TRIES; i++) {
-		unsigned long start = base +
-			(unsigned long)get_random_u32_below(slots) * RP_CHUNK_BYTES;
-
-		p = rp_vmalloc_chunk_in(start, start + RP_CHUNK_BYTES);
-		if (p)
-			return p;
-	}
-	return rp_vmalloc_chunk_in(MODULES_VADDR, MODULES_END);
 }
 
 /**
@@ -223,152 +195,124 @@ static void rp_chunk_set_head(struct rp_chunk *c, unsigned int pages,
 	rp_map_set(&c->map, 0, c->head);
 }
 
-/* A new chunk for a range of @npages; see rp_chunk_init(). */
-static struct rp_chunk *rp_chunk_create(unsigned int npages)
+/* Give back new chunks that are on no list but @fresh. */
+void rp_chunks_discard(struct list_head *fresh)
 {
-	enum rp_chunk_err err;
-	struct rp_chunk *c;
-	void *p;
+	struct rp_chunk *c, *tmp;
 
-	p = rp_vmalloc_chunk();
-	c = p ? rp_chunk_init(p, &err) : NULL;
-	if (!c) {
-		rp_history.chunk_failures++;
-		return NULL;
-	}
-	rp_chunk_set_head(c, RP_CHUNK_PAGES, npages);
-	rp_chunk_add(c);
-	return c;
-}
-
-/* Give back the chunks of a run that failed half way; none is on the list. */
-static void rp_run_unwind(struct rp_chunk **run, unsigned int n)
-{
-	while (n--) {
-		rp_chunk_destroy(run[n]->addr);
-		kfree(run[n]);
+	list_for_each_entry_safe(c, tmp, fresh, node) {
+		list_del(&c->node);
+		rp_chunk_destroy(c->addr);
+		kfree(c);
 	}
 }
 
 /*
- * Try to build a run of @k chunks whose first chunk goes at the lowest free
- * 2 MiB slot in [@lo, @hi).  Return 0 with the chunks in @run, or -EBUSY
- * with *@next past the slot that was taken (try again from there), or
- * -ENOSPC (no slot at all in the range), or -ENOMEM with *@why set.  On
- * failure nothing is left behind.
+ * Make @k chunks at @addr, @addr + 2 MiB, ... onto @fresh.  Return 0, or
+ * -EBUSY when a slot was taken since vmalloc's free list showed it free
+ * (try another), or -ENOMEM with *@why set.  On failure @fresh is empty.
  */
-static int rp_run_try(struct rp_chunk **run, unsigned int k,
-		      unsigned long lo, unsigned long hi, unsigned long *next,
-		      enum rp_fallback *why)
+static int rp_chunks_make(unsigned long addr, unsigned int k, bool run,
+			  struct list_head *fresh, enum rp_fallback *why)
 {
-	unsigned long addr = 0;
 	enum rp_chunk_err err;
+	struct rp_chunk *c;
 	unsigned int i;
 	void *p;
 
 	for (i = 0; i < k; i++) {
+		unsigned long slot = addr + i * RP_CHUNK_BYTES;
 		bool fault = i == 1 && rp_fault(RP_FAULT_RUN);
-		unsigned long start = i ? addr + i * RP_CHUNK_BYTES : lo;
-		unsigned long end = i ? start + RP_CHUNK_BYTES : hi;
 
-		p = fault ? NULL : rp_vmalloc_chunk_in(start, end);
+		p = fault ? NULL : rp_vmalloc_chunk_in(slot, slot + RP_CHUNK_BYTES);
 		if (!p) {
-			rp_run_unwind(run, i);
-			if (fault) {
+			rp_chunks_discard(fresh);
+			if (fault)
 				pr_info("fault injection: a run's second chunk fails\n");
-				*why = RP_FB_RUN_BROKEN;
-				return -ENOMEM;
-			}
-			if (!i)
-				return -ENOSPC;
-			/* That slot is taken: the run cannot start before it. */
-			*next = start + RP_CHUNK_BYTES;
-			return -EBUSY;
-		}
-		if (!i)
-			addr = (unsigned long)p;
-		run[i] = rp_chunk_init(p, &err);
-		if (!run[i]) {
-			rp_run_unwind(run, i);
-			*why = err == RP_CHUNK_NO_HUGE ? RP_FB_RUN_HUGE :
-			       RP_FB_RUN_BROKEN;
+			else if (!rp_vspace_free(slot, 1))
+				return -EBUSY;
+			/* Free and yet refused: no memory. */
+			*why = run ? RP_FB_RUN_BROKEN : RP_FB_CHUNK;
 			return -ENOMEM;
 		}
+		c = rp_chunk_init(p, &err);
+		if (!c) {
+			rp_chunks_discard(fresh);
+			*why = !run ? RP_FB_CHUNK : err == RP_CHUNK_NO_HUGE ?
+			       RP_FB_RUN_HUGE : RP_FB_RUN_BROKEN;
+			return -ENOMEM;
+		}
+		list_add_tail(&c->node, fresh);
 	}
 	return 0;
 }
 
-/*
- * A new run of chunks for a range of @npages at a random 2 MiB slot with
- * room for the whole run, as a single chunk goes; when RP_SLOT_TRIES random
- * slots are taken, the lowest room there is.  Return its first chunk, or
- * NULL with *@why set.
+/**
+ * rp_chunks_build() - make the new chunks a range needs
+ * @plan: what rp_chunk_place() asked for
+ * @fresh: an empty list; set to the new chunks, by address
+ * @why: set to the reason when they cannot be made
+ *
+ * Called with no lock held: making a chunk allocates and fills 2 MiB and
+ * changes its attributes and its alias's (CPA, TLB flushes), none of which
+ * needs text_mutex or the pool mutex.  New chunks go at a random place
+ * with room for all of them (vspace.c), or right after the run @plan
+ * names.  They are made whole or not at all.
+ *
+ * Return: 0, or -ENOSPC or -ENOMEM with *@why set.
  */
-static struct rp_chunk *rp_run_create(unsigned int npages,
-				      enum rp_fallback *why)
+int rp_chunks_build(const struct rp_chunk_plan *plan, struct list_head *fresh,
+		    enum rp_fallback *why)
 {
-	unsigned long base, slots = rp_slots(&base);
-	unsigned int k = rp_run_chunks(npages), i;
-	struct rp_chunk *run[RP_MAX_RUN];
-	unsigned long lo = MODULES_VADDR, next = 0;
-	int ret = -ENOSPC;
+	bool run = plan->npages > RP_CHUNK_PAGES;
+	unsigned long addr = plan->at;
+	int tries, ret = -ENOSPC;
 
-	*why = RP_FB_RUN_SPACE;
-	if (k > RP_MAX_RUN || slots < k)
-		goto fail;
-	for (i = 0; i < RP_SLOT_TRIES; i++) {
-		unsigned long start = base + RP_CHUNK_BYTES *
-			(unsigned long)get_random_u32_below(slots - k + 1);
-
-		ret = rp_run_try(run, k, start, start + RP_CHUNK_BYTES, &next,
-				 why);
-		if (!ret || ret == -ENOMEM)
+	*why = run ? RP_FB_RUN_SPACE : RP_FB_CHUNK;
+	/* A slot taken since the free list was read: once more elsewhere. */
+	for (tries = 0; tries < 2; tries++) {
+		if (!plan->at && !rp_vspace_pick(plan->k, &addr))
+			break;
+		ret = rp_chunks_make(addr, plan->k, run, fresh, why);
+		if (ret != -EBUSY || plan->at)
 			break;
 	}
-	/* Crowded: the lowest room, each failure moving past a taken slot. */
-	while (ret && ret != -ENOMEM) {
-		if (lo + (unsigned long)k * RP_CHUNK_BYTES > MODULES_END)
-			break;
-		ret = rp_run_try(run, k, lo,
-				 MODULES_END - (k - 1) * RP_CHUNK_BYTES, &next,
-				 why);
-		if (ret == -ENOSPC)
-			break;
-		lo = next;
+	if (ret) {
+		mutex_lock(&rp_pool_mutex);
+		rp_history.chunk_failures++;
+		mutex_unlock(&rp_pool_mutex);
+		return ret == -ENOMEM ? -ENOMEM : -ENOSPC;
 	}
-	if (ret)
-		goto fail;
-	rp_chunk_set_head(run[0], k * RP_CHUNK_PAGES, npages);
-	for (i = 0; i < k; i++)
-		rp_chunk_add(run[i]);
-	return run[0];
-fail:
-	rp_history.chunk_failures++;
-	return NULL;
+	if (!plan->at)
+		rp_chunk_set_head(list_first_entry(fresh, struct rp_chunk, node),
+				  plan->k * RP_CHUNK_PAGES, plan->npages);
+	return 0;
 }
 
-/*
- * @added new chunks right after @c, the last chunk of its run.  Return 0,
- * or -ENOSPC or -EBUSY when that module space is taken, or -ENOMEM with
- * *@why set.
+/**
+ * rp_chunks_adopt() - put new chunks into the pool
+ * @fresh: from rp_chunks_build(); emptied on success
+ *
+ * They are empty: the release work gives them back after the delay if no
+ * range comes to them.
+ *
+ * Return: false if they would take the pool past RP_MAX_CHUNKS (they stay
+ * on @fresh, for rp_chunks_discard() once the pool mutex is dropped).
  */
-static int rp_run_extend(struct rp_chunk *c, unsigned int added,
-			 enum rp_fallback *why)
+bool rp_chunks_adopt(struct list_head *fresh)
 {
-	unsigned long lo = c->addr + RP_CHUNK_BYTES, next;
-	struct rp_chunk *run[RP_MAX_RUN];
-	unsigned int i;
-	int ret;
+	unsigned int nr = list_count_nodes(&rp_chunks);
+	struct rp_chunk *c, *tmp;
 
-	if (added > RP_MAX_RUN || lo < c->addr ||
-	    lo + (unsigned long)added * RP_CHUNK_BYTES > MODULES_END)
-		return -ENOSPC;
-	ret = rp_run_try(run, added, lo, lo + RP_CHUNK_BYTES, &next, why);
-	if (ret)
-		return ret;
-	for (i = 0; i < added; i++)
-		rp_chunk_add(run[i]);
-	return 0;
+	if (nr + list_count_nodes(fresh) > RP_MAX_CHUNKS)
+		return false;
+	list_for_each_entry_safe(c, tmp, fresh, node) {
+		list_del(&c->node);
+		c->empty_since = jiffies;
+		rp_chunk_add(c);
+	}
+	rp_chunks_release_later();
+	return true;
 }
 
 /**
@@ -376,26 +320,33 @@ static int rp_run_extend(struct rp_chunk *c, unsigned int added,
  * @npages: its size, 1 to RP_MAX_PAGES
  * @first: set to its first page in the chunk
  * @why: set to the reason when there is no room
+ * @plan: set to the new chunks that would make room (@plan->k is 0 when
+ *	none would), for rp_chunks_build()
  *
  * In this order of preference (pool_map.c decides, unit-tested): best fit
  * over the free space of the runs there are (a chunk on its own is a run
  * of one); for a range larger than a chunk, from the free tail of the last
- * chunk of a run into new chunks made right after it; a new chunk, or a
- * new run, at a random free slot.  The pool stays within RP_MAX_CHUNKS.
+ * chunk of a run into new chunks right after it, where that module space
+ * is free; a new chunk, or a new run, at a random free slot.  The pool
+ * stays within RP_MAX_CHUNKS.  Makes no chunk itself: the caller makes the
+ * chunks of @plan with no lock held and asks again.
  *
  * Return: the chunk the range starts in (it continues into the chunks that
  * follow, rp_span_next()), or NULL.
  */
 struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first,
-				enum rp_fallback *why)
+				enum rp_fallback *why,
+				struct rp_chunk_plan *plan)
 {
 	const struct rp_map *maps[RP_MAX_CHUNKS];
 	struct rp_chunk *chunks[RP_MAX_CHUNKS], *c;
 	bool follows[RP_MAX_CHUNKS], skip[RP_MAX_CHUNKS] = { };
 	unsigned int nr = 0, added;
 	struct rp_fit fit;
-	int ret;
 
+	plan->k = 0;
+	plan->at = 0;
+	plan->npages = npages;
 	list_for_each_entry(c, &rp_chunks, node) {
 		if (nr == RP_MAX_CHUNKS)
 			break;
@@ -408,28 +359,23 @@ struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first,
 		return chunks[fit.chunk];
 	}
 	*why = RP_FB_CHUNK;
-	if (rp_fault(RP_FAULT_CHUNK))
-		goto fail;
+	if (rp_fault(RP_FAULT_CHUNK)) {
+		rp_history.chunk_failures++;
+		return NULL;
+	}
 	while (rp_map_best_extension(maps, follows, skip, nr, npages, &fit,
 				     &added) && nr + added <= RP_MAX_CHUNKS) {
-		ret = rp_run_extend(chunks[fit.chunk], added, why);
-		if (!ret) {
-			*first = fit.first;
-			return chunks[fit.chunk];
+		unsigned long at = chunks[fit.chunk]->addr + RP_CHUNK_BYTES;
+
+		if (rp_vspace_free(at, added)) {
+			plan->k = added;
+			plan->at = at;
+			return NULL;
 		}
-		if (ret == -ENOMEM)
-			goto fail;
 		skip[fit.chunk] = true;
 	}
-	if (nr + rp_run_chunks(npages) > RP_MAX_CHUNKS)
-		return NULL;
-	c = npages > RP_CHUNK_PAGES ? rp_run_create(npages, why) :
-				      rp_chunk_create(npages);
-	if (c)
-		*first = c->head;
-	return c;
-fail:
-	rp_history.chunk_failures++;
+	if (nr + rp_run_chunks(npages) <= RP_MAX_CHUNKS)
+		plan->k = rp_run_chunks(npages);
 	return NULL;
 }
 

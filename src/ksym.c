@@ -103,6 +103,8 @@ static struct rp_ksym rp_ksyms[RP_KSYM_NR] = {
 	RP_KDATA(RP_KSYM_CPA_LOCK, cpa_lock),
 	RP_KDATA(RP_KSYM_TEXT_MUTEX, text_mutex),
 	RP_KDATA(RP_KSYM_MODULES, modules),
+	RP_KDATA(RP_KSYM_FREE_VMAP_AREA_LIST, free_vmap_area_list),
+	RP_KDATA(RP_KSYM_FREE_VMAP_AREA_LOCK, free_vmap_area_lock),
 };
 
 static enum rp_seal rp_lookup_name_seal;

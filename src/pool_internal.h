@@ -5,6 +5,7 @@
  *   pool_state.c   the state below and its mutex
  *   staging.c      staging pages: where the loader writes a module's text
  *   chunk.c        chunk lifecycle: create, place into, collapse, release
+ *   vspace.c       free module space for new chunks
  *   range.c        range lifecycle: stage, finalize, free (the hooks' calls)
  *   pool.c         opening, draining and closing the pool
  *   pool_report.c  what the statistics, debugfs and the census read
@@ -84,6 +85,19 @@ struct rp_pool_history {
 	u64 chunk_failures;
 };
 
+/**
+ * struct rp_chunk_plan - the new chunks that would make room for a range
+ * @k: how many, one after the other; 0 if new chunks would not help
+ * @at: where the first goes: right after the last chunk of a run (the
+ *	range starts in that chunk's free tail), or 0 for a random place
+ * @npages: the range's size
+ */
+struct rp_chunk_plan {
+	unsigned int k;
+	unsigned long at;
+	unsigned int npages;
+};
+
 /* pool_state.c: the state */
 extern struct mutex rp_pool_mutex;
 extern struct list_head rp_chunks;
@@ -107,7 +121,12 @@ void rp_staging_copy_in(unsigned long addr, struct page **pages,
 
 /* chunk.c */
 struct rp_chunk *rp_chunk_place(unsigned int npages, unsigned int *first,
-				enum rp_fallback *why);
+				enum rp_fallback *why,
+				struct rp_chunk_plan *plan);
+int rp_chunks_build(const struct rp_chunk_plan *plan, struct list_head *fresh,
+		    enum rp_fallback *why);
+bool rp_chunks_adopt(struct list_head *fresh);
+void rp_chunks_discard(struct list_head *fresh);
 void rp_span_start(struct rp_span *s, struct rp_chunk *c, unsigned int first,
 		   unsigned int npages);
 bool rp_span_next(struct rp_span *s);
@@ -116,6 +135,10 @@ void rp_chunks_collapse(bool force);
 void rp_chunks_release_later(void);
 void rp_chunks_stop_release(void);
 void rp_chunks_destroy_all(void);
+
+/* vspace.c (no pool mutex needed) */
+bool rp_vspace_pick(unsigned int k, unsigned long *addr);
+bool rp_vspace_free(unsigned long addr, unsigned int k);
 
 /* range.c */
 void rp_pool_kick(void);

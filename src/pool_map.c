@@ -86,6 +86,38 @@ unsigned int rp_run_chunks(unsigned int npages)
 	return (npages + RP_CHUNK_PAGES - 1) / RP_CHUNK_PAGES;
 }
 
+/**
+ * rp_slot_starts() - where new chunks can go in a free extent of module space
+ * @start: the extent's first byte
+ * @end: the byte after it
+ * @base: the module area's first 2 MiB-aligned byte
+ * @limit: the byte after the module area
+ * @k: how many chunks, one after the other (a run, or one chunk)
+ * @first: set to the lowest address the chunks can start at
+ *
+ * The chunks are 2 MiB-aligned slots of module space, all inside both the
+ * extent and the module area.
+ *
+ * Return: how many starts there are, 2 MiB apart from *@first on; 0 if the
+ * extent has no room (then *@first is not set).
+ */
+unsigned long rp_slot_starts(unsigned long start, unsigned long end,
+			     unsigned long base, unsigned long limit,
+			     unsigned int k, unsigned long *first)
+{
+	unsigned long lo = start > base ? start : base;
+	unsigned long hi = end < limit ? end : limit;
+
+	if (!k || lo >= hi || hi - lo < RP_CHUNK_BYTES)
+		return 0;
+	lo = (lo + RP_CHUNK_BYTES - 1) & ~(RP_CHUNK_BYTES - 1);
+	hi &= ~(RP_CHUNK_BYTES - 1);
+	if (lo >= hi || (hi - lo) / RP_CHUNK_BYTES < k)
+		return 0;
+	*first = lo;
+	return (hi - lo) / RP_CHUNK_BYTES - k + 1;
+}
+
 /* Page @g of the run of chunks that starts with maps[c0]. */
 static bool rp_run_test(const struct rp_map *const *maps, unsigned int c0,
 			unsigned int g)

@@ -122,6 +122,57 @@ static void rp_range_kmemleak(unsigned long addr, unsigned int npages,
 	}
 }
 
+/*
+ * Room for a range of @npages, in the chunks there are or in new ones,
+ * which are made with no lock held (rp_chunks_build()) and put into the
+ * pool before it is asked again.  Return the chunk the range starts in
+ * and *@first, with text_mutex and the pool mutex held (a split changes a
+ * PMD that text_poke() may be walking) and the range's reference on
+ * roxpool taken; or NULL with neither held and *@why set.
+ */
+static struct rp_chunk *rp_range_place(unsigned int npages,
+				       unsigned int *first,
+				       enum rp_fallback *why)
+{
+	struct rp_chunk_plan plan;
+	struct rp_chunk *c;
+	LIST_HEAD(fresh);
+	int built;
+
+	for (built = 0;; built++) {
+		rp_pgt_lock_text();
+		mutex_lock(&rp_pool_mutex);
+		if (!list_empty(&fresh))
+			rp_chunks_adopt(&fresh);
+		/*
+		 * The range's reference on roxpool is taken before it is
+		 * published: once roxpool is going (rmmod passed its refcount
+		 * check) no range can appear any more.
+		 */
+		if (!rp_pool_open || !try_module_get(THIS_MODULE)) {
+			*why = RP_FB_DISABLED;
+			break;
+		}
+		c = rp_chunk_place(npages, first, why, &plan);
+		if (c)
+			return c;
+		module_put(THIS_MODULE);
+		/* Room made twice and taken twice by concurrent loads: enough. */
+		if (!plan.k || built == 2)
+			break;
+		mutex_unlock(&rp_pool_mutex);
+		rp_pgt_unlock_text();
+		/* Chunks the pool had no place for. */
+		rp_chunks_discard(&fresh);
+		if (rp_chunks_build(&plan, &fresh, why))
+			return NULL;
+	}
+	mutex_unlock(&rp_pool_mutex);
+	rp_pgt_unlock_text();
+	rp_chunks_discard(&fresh);
+	return NULL;
+}
+
 /**
  * rp_pool_alloc() - serve one module text allocation of the loader
  * @size: bytes asked for
@@ -157,25 +208,8 @@ void *rp_pool_alloc(size_t size)
 		return NULL;
 	}
 
-	/* A split changes a PMD that text_poke() may be walking. */
-	rp_pgt_lock_text();
-	mutex_lock(&rp_pool_mutex);
-	/*
-	 * The range's reference on roxpool is taken before it is published:
-	 * once roxpool is going (rmmod passed its refcount check) no range
-	 * can appear any more.
-	 */
-	if (!rp_pool_open || !try_module_get(THIS_MODULE)) {
-		mutex_unlock(&rp_pool_mutex);
-		rp_pgt_unlock_text();
-		rp_fallback(RP_FB_DISABLED);
-		goto fail;
-	}
-	c = rp_chunk_place(npages, &first, &why);
+	c = rp_range_place(npages, &first, &why);
 	if (!c) {
-		module_put(THIS_MODULE);
-		mutex_unlock(&rp_pool_mutex);
-		rp_pgt_unlock_text();
 		rp_fallback(why);
 		goto fail;
 	}

@@ -63,6 +63,9 @@ DECLARE_STATIC_CALL(rp_find_vm_area, find_vm_area);
  * @RP_KSYM_CPA_LOCK: data: serialises all page-attribute changes
  * @RP_KSYM_TEXT_MUTEX: data: held by everyone who patches kernel text
  * @RP_KSYM_MODULES: data: the list of loaded modules, for the census
+ * @RP_KSYM_FREE_VMAP_AREA_LIST: data: vmalloc's free extents, by address,
+ *	read to find free module space for new chunks (vspace.c)
+ * @RP_KSYM_FREE_VMAP_AREA_LOCK: data: protects that list
  * @RP_KSYM_NR: number of entries
  */
 enum rp_ksym_id {
@@ -84,6 +87,8 @@ enum rp_ksym_id {
 	RP_KSYM_CPA_LOCK,
 	RP_KSYM_TEXT_MUTEX,
 	RP_KSYM_MODULES,
+	RP_KSYM_FREE_VMAP_AREA_LIST,
+	RP_KSYM_FREE_VMAP_AREA_LOCK,
 	RP_KSYM_NR,
 };
 

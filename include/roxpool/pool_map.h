@@ -62,6 +62,9 @@ bool rp_map_best_fit_run(const struct rp_map *const *maps, const bool *follows,
 			 unsigned int nr, unsigned int npages,
 			 struct rp_fit *fit);
 unsigned int rp_run_chunks(unsigned int npages);
+unsigned long rp_slot_starts(unsigned long start, unsigned long end,
+			     unsigned long base, unsigned long limit,
+			     unsigned int k, unsigned long *first);
 unsigned int rp_map_free_tail(const struct rp_map *m);
 bool rp_map_best_extension(const struct rp_map *const *maps,
 			   const bool *follows, const bool *skip,

@@ -430,6 +430,49 @@ static void test_fit_long_extent(void **state)
 	assert_int_equal(fit.first, 3);
 }
 
+/* New chunks in a free extent of module space: 2 MiB slots inside both. */
+static void test_slot_starts(void **state)
+{
+	const unsigned long M = RP_CHUNK_BYTES;
+	const unsigned long base = 0xffffffffc0000000UL;
+	const unsigned long limit = 0xffffffffff000000UL;
+	unsigned long first = 0;
+
+	(void)state;
+	/* An aligned extent of 4 slots: 4 starts for one chunk, 2 for 3. */
+	assert_int_equal(rp_slot_starts(base + M, base + 5 * M, base, limit, 1,
+					&first), 4);
+	assert_true(first == base + M);
+	assert_int_equal(rp_slot_starts(base + M, base + 5 * M, base, limit, 3,
+					&first), 2);
+	/* Unaligned ends cut off the partial slots. */
+	assert_int_equal(rp_slot_starts(base + M + 4096, base + 5 * M - 4096,
+					base, limit, 1, &first), 2);
+	assert_true(first == base + 2 * M);
+	/* Less than a slot, or fewer slots than chunks: no start. */
+	first = 7;
+	assert_int_equal(rp_slot_starts(base + 4096, base + M + 8192, base,
+					limit, 1, &first), 0);
+	assert_int_equal(rp_slot_starts(base, base + 2 * M, base, limit, 3,
+					&first), 0);
+	assert_int_equal(rp_slot_starts(base, base + 2 * M, base, limit, 0,
+					&first), 0);
+	assert_true(first == 7);
+	/* Clipped to the module area at both ends. */
+	assert_int_equal(rp_slot_starts(base - 8 * M, base + 2 * M, base, limit,
+					1, &first), 2);
+	assert_true(first == base);
+	assert_int_equal(rp_slot_starts(limit - 3 * M, ~0UL, base, limit, 1,
+					&first), 3);
+	assert_true(first == limit - 3 * M);
+	/* Outside the area altogether, even next to the top of the space. */
+	assert_int_equal(rp_slot_starts(limit, ~0UL, base, limit, 1, &first), 0);
+	assert_int_equal(rp_slot_starts(0x1000, base, base, limit, 1, &first), 0);
+	/* The whole area: every slot. */
+	assert_int_equal(rp_slot_starts(1, ~0UL, base, limit, 1, &first),
+			 (limit - base) / M);
+}
+
 static void test_extension(void **state)
 {
 	static struct rp_map m[3];
@@ -795,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_run_mixed),
 		cmocka_unit_test(test_free_tail),
 		cmocka_unit_test(test_fit_long_extent),
+		cmocka_unit_test(test_slot_starts),
 		cmocka_unit_test(test_extension),
 		cmocka_unit_test(test_gpu_set_orders),
 		cmocka_unit_test(test_churn_orders),
