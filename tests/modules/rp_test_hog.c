@@ -9,6 +9,10 @@
  *                 plenty free, but no 2 MiB block free anywhere, nor one
  *                 compaction could make (the hog's pages cannot move)
  *   vspace=1      reserve every free byte of the module area (no memory)
+ *   purge_notifier=1  register a vmap purge notifier, which vmalloc calls
+ *                 when a request fails even after a purge; it counts its
+ *                 calls (purge_calls) and those made while text_mutex was
+ *                 locked (purge_calls_text_mutex)
  *   kill_ftrace=1 call ftrace_kill(), as ftrace_bug() does on a failed
  *                 patch: ftrace stops for good, no ftrace_ops can be
  *                 unregistered any more (cannot be undone at rmmod)
@@ -29,9 +33,12 @@
  * a function objtool sealed faults on IBT hardware.
  */
 #include <linux/ftrace.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/static_call.h>
 #include <linux/vmalloc.h>
 
@@ -47,6 +54,15 @@ static bool vspace;
 module_param(vspace, bool, 0444);
 MODULE_PARM_DESC(vspace, "reserve all free module address space");
 
+static bool purge_notifier;
+module_param(purge_notifier, bool, 0444);
+MODULE_PARM_DESC(purge_notifier, "count vmalloc's purge notifier calls");
+static unsigned int purge_calls, purge_calls_text_mutex;
+module_param(purge_calls, uint, 0444);
+MODULE_PARM_DESC(purge_calls, "purge notifier calls");
+module_param(purge_calls_text_mutex, uint, 0444);
+MODULE_PARM_DESC(purge_calls_text_mutex, "... made with text_mutex locked");
+
 static bool kill_ftrace;
 module_param(kill_ftrace, bool, 0444);
 MODULE_PARM_DESC(kill_ftrace, "disable ftrace for good, as ftrace_bug() does");
@@ -58,6 +74,9 @@ static unsigned int rp_hog_nr_areas;
 static unsigned long rp_hog_reserved;
 DEFINE_STATIC_CALL_NULL(rp_hog_get_area, __get_vm_area_caller);
 DEFINE_STATIC_CALL_NULL(rp_hog_ftrace_kill, ftrace_kill);
+DEFINE_STATIC_CALL_NULL(rp_hog_lookup, kallsyms_lookup_name);
+static struct mutex *rp_hog_text_mutex;
+static bool rp_hog_watching;
 
 /* Point a static call at an unexported function, found by a kprobe. */
 static int rp_hog_resolve(const char *name, struct static_call_key *key,
@@ -249,10 +268,44 @@ static const struct kernel_param_ops rp_hog_release_slots_ops = {
 module_param_cb(release_slots, &rp_hog_release_slots_ops, NULL, 0200);
 MODULE_PARM_DESC(release_slots, "give back this many lone 2 MiB slots");
 
+/* vmalloc's last resort before it fails a request. */
+static int rp_hog_purge(struct notifier_block *nb, unsigned long action,
+			void *data)
+{
+	purge_calls++;
+	if (mutex_is_locked(rp_hog_text_mutex))
+		purge_calls_text_mutex++;
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rp_hog_purge_nb = {
+	.notifier_call = rp_hog_purge,
+};
+
+static int rp_hog_watch_purges(void)
+{
+	int err;
+
+	err = rp_hog_resolve("kallsyms_lookup_name",
+			     &STATIC_CALL_KEY(rp_hog_lookup),
+			     STATIC_CALL_TRAMP_ADDR(rp_hog_lookup));
+	if (err)
+		return err;
+	rp_hog_text_mutex = (struct mutex *)static_call(rp_hog_lookup)("text_mutex");
+	if (!rp_hog_text_mutex)
+		return -ENOENT;
+	err = register_vmap_purge_notifier(&rp_hog_purge_nb);
+	rp_hog_watching = !err;
+	return err;
+}
+
 static void rp_hog_free(void)
 {
 	struct page *page, *tmp;
 
+	if (rp_hog_watching)
+		unregister_vmap_purge_notifier(&rp_hog_purge_nb);
+	rp_hog_watching = false;
 	list_for_each_entry_safe(page, tmp, &rp_hog_pages, lru) {
 		list_del(&page->lru);
 		__free_page(page);
@@ -269,6 +322,8 @@ static int __init rp_hog_init(void)
 		rp_hog_memory();
 	if (vspace)
 		err = rp_hog_vspace();
+	if (!err && purge_notifier)
+		err = rp_hog_watch_purges();
 	if (!err && kill_ftrace) {
 		err = rp_hog_resolve("ftrace_kill",
 				     &STATIC_CALL_KEY(rp_hog_ftrace_kill),
