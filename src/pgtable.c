@@ -92,20 +92,9 @@ bool rp_pgt_leaf(unsigned long addr, pmd_t *leaf)
 	return true;
 }
 
-/**
- * rp_pgt_alias_writable() - can a chunk's memory be written through the
- * direct map?
- * @pfn: the chunk's first page frame
- *
- * Looks at every page of the alias, whatever page size maps it.
- *
- * Return: true if any page of the 2 MiB block is mapped writable there.
- */
-bool rp_pgt_alias_writable(unsigned long pfn)
+/* Is any page of [@addr, @end) mapped writable, whatever its page size? */
+static bool rp_pgt_range_writable(unsigned long addr, unsigned long end)
 {
-	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn);
-	unsigned long end = addr + PMD_SIZE;
-
 	while (addr < end) {
 		unsigned long size = PAGE_SIZE;
 		unsigned int level;
@@ -119,6 +108,34 @@ bool rp_pgt_alias_writable(unsigned long pfn)
 		addr = (addr & ~(size - 1)) + size;
 	}
 	return false;
+}
+
+/**
+ * rp_pgt_alias_writable() - can a chunk's memory be written through one of
+ * its aliases?
+ * @pfn: the chunk's first page frame
+ *
+ * The direct map has an alias of every block; a block of the kernel
+ * image's freed __init memory has a second one in the kernel's high
+ * mapping (__START_KERNEL_map), mapped RW+NX after the free unless PTI
+ * unmapped it.  CPA makes both read-only with the chunk, but ignores a
+ * failure on the high one ("the high mapping range is imprecise"), so both
+ * are looked at, every page of them, whatever page size maps it.
+ *
+ * Return: true if any page of the 2 MiB block is mapped writable there.
+ */
+bool rp_pgt_alias_writable(unsigned long pfn)
+{
+	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn);
+	phys_addr_t phys = PFN_PHYS(pfn);
+
+	if (rp_pgt_range_writable(addr, addr + PMD_SIZE))
+		return true;
+	/* Outside the image's mapping, the high map has no entries. */
+	if (phys < phys_base || phys - phys_base >= KERNEL_IMAGE_SIZE)
+		return false;
+	addr = __START_KERNEL_map + (unsigned long)(phys - phys_base);
+	return rp_pgt_range_writable(addr, addr + PMD_SIZE);
 }
 
 /* The protection of each 4 KiB page of a whole chunk. */
