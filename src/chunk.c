@@ -106,11 +106,15 @@ static bool rp_chunk_destroy(unsigned long addr)
  */
 static void *rp_vmalloc_chunk_in(unsigned long start, unsigned long end)
 {
-	void *p = static_call(rp___vmalloc_node_range_noprof)
+	void *p;
+
+	rp_pgt_lock_tables();
+	p = static_call(rp___vmalloc_node_range_noprof)
 		(RP_CHUNK_BYTES, RP_CHUNK_BYTES, start, end,
 		 GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, PAGE_KERNEL,
 		 VM_ALLOW_HUGE_VMAP | VM_NO_GUARD, numa_node_id(),
 		 __builtin_return_address(0));
+	rp_pgt_unlock_tables();
 
 	if (p)
 		kmemleak_free(p);
@@ -500,6 +504,7 @@ static void rp_release_work_fn(struct work_struct *work)
 			rp_history.chunks_released--;
 			mutex_unlock(&rp_pool_mutex);
 		}
+		rp_pgt_chunk_free(c);
 		kfree(c);
 	}
 	if (again)
@@ -537,6 +542,7 @@ void rp_chunks_destroy_all(void)
 		}
 		if (rp_chunk_destroy(c->addr))
 			rp_history.chunks_released++;
+		rp_pgt_chunk_free(c);
 		kfree(c);
 	}
 }

@@ -15,8 +15,11 @@
  * the page behind module text with vmalloc_to_page() under text_mutex, and
  * that C function may read a PMD more than once, so a split (leaf to table)
  * or a collapse (table to leaf) under it could hand it the page-table page
- * instead of the text.  Both therefore run under text_mutex; a collapse,
- * which frees the PTE table, also under init_mm's mmap lock (ptdump).  The
+ * instead of the text.  Both therefore run under text_mutex; a collapse
+ * also under init_mm's mmap lock (ptdump, the census).  Walkers that take
+ * neither (vmalloc_to_page() from /proc/kcore) may still read a chunk's
+ * PTE table after a collapse: the table is kept, mapping the chunk's own
+ * pages, until the chunk is given back.  The
  * whole lock order is in pool_state.c, next to the pool mutex.  The PMD is re-read under the
  * locks each time rather than trusted from the chunk's bookkeeping.
  */
@@ -165,9 +168,12 @@ int rp_pgt_split(struct rp_chunk *c)
 	lockdep_assert_held(rp_text_mutex());
 	if (WARN_ON_ONCE(c->ptes || !pmd))
 		return -EINVAL;
-	ptes = (pte_t *)get_zeroed_page(GFP_KERNEL);
+	if (!c->table)
+		c->table = (pte_t *)get_zeroed_page(GFP_KERNEL);
+	ptes = c->table;
 	if (!ptes)
 		return -ENOMEM;
+	/* A walker still on the old table reads the same entries meanwhile. */
 	for (i = 0; i < PTRS_PER_PTE; i++)
 		ptes[i] = pfn_pte(pfn + i, prot);
 
@@ -179,7 +185,6 @@ int rp_pgt_split(struct rp_chunk *c)
 		      (void *)c->addr)) {
 		spin_unlock(rp_pgd_lock());
 		spin_unlock(rp_cpa_lock());
-		free_page((unsigned long)ptes);
 		return -EBUSY;
 	}
 	set_pmd(pmd, __pmd(__pa(ptes) | _KERNPG_TABLE));
@@ -269,13 +274,27 @@ bool rp_pgt_collapse(struct rp_chunk *c)
 	spin_unlock(rp_pgd_lock());
 	rp_flush(c->addr, c->addr + PMD_SIZE);
 	spin_unlock(rp_cpa_lock());
-	/* No TLB or walker can reach the table any more. */
+	/*
+	 * No TLB can reach the table any more, but a lockless walker that
+	 * read the PMD before may still read it: it stays, as it is.
+	 */
 	c->ptes = NULL;
-	free_page((unsigned long)ptes);
 	return true;
 keep:
 	spin_unlock(rp_cpa_lock());
 	return false;
+}
+
+/**
+ * rp_pgt_chunk_free() - give back a chunk's PTE table page
+ * @c: a chunk given back, or never on the pool's list, and whole
+ */
+void rp_pgt_chunk_free(struct rp_chunk *c)
+{
+	if (WARN_ON_ONCE(c->ptes))
+		return;
+	free_page((unsigned long)c->table);
+	c->table = NULL;
 }
 
 /**
@@ -296,8 +315,7 @@ void rp_pgt_unlock_text(void)
 /**
  * rp_pgt_lock_walkers() - keep every lockless page-table walker out
  *
- * Before a chunk may be collapsed and its PTE table freed.  Pairs with
- * rp_pgt_unlock_walkers().
+ * Before a chunk may be collapsed.  Pairs with rp_pgt_unlock_walkers().
  */
 void rp_pgt_lock_walkers(void)
 {
@@ -309,4 +327,23 @@ void rp_pgt_unlock_walkers(void)
 {
 	mmap_write_unlock(rp_init_mm());
 	rp_pgt_unlock_text();
+}
+
+/**
+ * rp_pgt_lock_tables() - keep the walkers that lock out of the module area
+ *
+ * Around vmalloc's mapping of a new chunk: a PMD leaf over a slot whose
+ * old PTE table is still in place frees that table (vmap_try_huge_pmd(),
+ * pmd_free_pte_page()), and the census and ptdump walk the module area
+ * under init_mm's mmap lock.  Without text_mutex: nothing text_poke()
+ * walks changes.  Pairs with rp_pgt_unlock_tables().
+ */
+void rp_pgt_lock_tables(void)
+{
+	mmap_write_lock(rp_init_mm());
+}
+
+void rp_pgt_unlock_tables(void)
+{
+	mmap_write_unlock(rp_init_mm());
 }

@@ -23,7 +23,9 @@
  * text_mutex is taken before rp_pool_mutex whenever a chunk may be split or
  * collapsed (pgtable.c says why), init_mm's mmap lock before it whenever a
  * chunk may be collapsed; never the other way.  cpa_lock and pgd_lock are
- * taken inside it by pgtable.c only.
+ * taken inside it by pgtable.c only.  A new chunk is made with none of
+ * these held but init_mm's mmap lock, around vmalloc's mapping of it
+ * (rp_pgt_lock_tables()).
  */
 DEFINE_MUTEX(rp_pool_mutex);
 LIST_HEAD(rp_chunks);

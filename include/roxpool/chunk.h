@@ -24,6 +24,10 @@ static_assert(RP_CHUNK_PAGES == PTRS_PER_PTE);
  * @addr: its first byte, 2 MiB aligned
  * @leaf: the read-only+executable PMD leaf that maps it while it is whole
  * @ptes: its PTE table while it is split (a range is staged), else NULL
+ * @table: the page of that table, from the first split on, kept until the
+ *	chunk is given back (rp_pgt_chunk_free()): a lockless walker that read
+ *	the PMD before a collapse (vmalloc_to_page() from /proc/kcore holds no
+ *	lock roxpool takes) still reads a table that maps the chunk's pages
  * @map: which pages belong to a range, or to its head
  * @head: its first pages, a random number of them, never handed out
  *	(module KASLR: every range in the chunk moves with it); in a new run
@@ -40,6 +44,7 @@ struct rp_chunk {
 	unsigned long addr;
 	pmd_t leaf;
 	pte_t *ptes;
+	pte_t *table;
 	struct rp_map map;
 	unsigned int head;
 	unsigned int staged;

@@ -12,6 +12,9 @@
 
 bool rp_pgt_leaf(unsigned long addr, pmd_t *leaf);
 bool rp_pgt_alias_writable(unsigned long pfn);
+void rp_pgt_chunk_free(struct rp_chunk *c);
+void rp_pgt_lock_tables(void);
+void rp_pgt_unlock_tables(void);
 int rp_pgt_split(struct rp_chunk *c);
 void rp_pgt_stage(struct rp_chunk *c, unsigned long addr,
 		  struct page **pages, unsigned int n);
