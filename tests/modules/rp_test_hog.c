@@ -13,6 +13,11 @@
  *                 when a request fails even after a purge; it counts its
  *                 calls (purge_calls) and those made while text_mutex was
  *                 locked (purge_calls_text_mutex)
+ *   walk_text=ADDR  a kthread walks the page tables of the 2 MiB around
+ *                 ADDR with vmalloc_to_page(), page by page and over
+ *                 again, with no lock, as /proc/kcore does, until rmmod;
+ *                 it counts its walks (walks) and the pages it found
+ *                 unmapped (walk_holes)
  *   kill_ftrace=1 call ftrace_kill(), as ftrace_bug() does on a failed
  *                 patch: ftrace stops for good, no ftrace_ops can be
  *                 unregistered any more (cannot be undone at rmmod)
@@ -35,6 +40,7 @@
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -62,6 +68,16 @@ module_param(purge_calls, uint, 0444);
 MODULE_PARM_DESC(purge_calls, "purge notifier calls");
 module_param(purge_calls_text_mutex, uint, 0444);
 MODULE_PARM_DESC(purge_calls_text_mutex, "... made with text_mutex locked");
+
+static unsigned long walk_text;
+module_param(walk_text, ulong, 0444);
+MODULE_PARM_DESC(walk_text, "walk the page tables of the 2 MiB around this address");
+static unsigned int walks, walk_holes;
+module_param(walks, uint, 0444);
+MODULE_PARM_DESC(walks, "walks of those 2 MiB done");
+module_param(walk_holes, uint, 0444);
+MODULE_PARM_DESC(walk_holes, "pages found unmapped in them");
+static struct task_struct *rp_hog_walker;
 
 static bool kill_ftrace;
 module_param(kill_ftrace, bool, 0444);
@@ -299,10 +315,28 @@ static int rp_hog_watch_purges(void)
 	return err;
 }
 
+/* A lockless page-table walker over 2 MiB of module text. */
+static int rp_hog_walk(void *data)
+{
+	unsigned long base = walk_text & PMD_MASK, off;
+
+	while (!kthread_should_stop()) {
+		for (off = 0; off < PMD_SIZE; off += PAGE_SIZE)
+			if (!vmalloc_to_page((void *)(base + off)))
+				WRITE_ONCE(walk_holes, walk_holes + 1);
+		WRITE_ONCE(walks, walks + 1);
+		cond_resched();
+	}
+	return 0;
+}
+
 static void rp_hog_free(void)
 {
 	struct page *page, *tmp;
 
+	if (rp_hog_walker)
+		kthread_stop(rp_hog_walker);
+	rp_hog_walker = NULL;
 	if (rp_hog_watching)
 		unregister_vmap_purge_notifier(&rp_hog_purge_nb);
 	rp_hog_watching = false;
@@ -324,6 +358,12 @@ static int __init rp_hog_init(void)
 		err = rp_hog_vspace();
 	if (!err && purge_notifier)
 		err = rp_hog_watch_purges();
+	if (!err && walk_text) {
+		rp_hog_walker = kthread_run(rp_hog_walk, NULL, "rp_hog_walk");
+		err = PTR_ERR_OR_ZERO(rp_hog_walker);
+		if (err)
+			rp_hog_walker = NULL;
+	}
 	if (!err && kill_ftrace) {
 		err = rp_hog_resolve("ftrace_kill",
 				     &STATIC_CALL_KEY(rp_hog_ftrace_kill),

@@ -10,7 +10,10 @@
 # walk), while veth and isofs are loaded into the same chunk and unloaded
 # (each load splits the chunk's PMD, each finished load collapses it).
 # roxpool splits and collapses under text_mutex, as text_poke() walks, and
-# re-reads the PMD each time.  dummy must work throughout; nothing is ever
+# re-reads the PMD each time.  A kthread of the test hog walks the chunk's
+# page tables without a lock all along, as /proc/kcore does (a PTE table
+# freed at a collapse would be read after its free: KASAN on the debug
+# kernel).  dummy must work throughout; nothing is ever
 # W+X; the pool drains.
 . /rp/lib.sh
 
@@ -40,6 +43,15 @@ poke() {
 	echo $n > /tmp/pokes
 }
 
+# A lockless page-table walker (vmalloc_to_page(), as /proc/kcore reads)
+# over dummy's chunk all along: the walk may read a PMD just before a
+# collapse and the PTE table after it, which must still be there.
+# (The hog is loaded the stock way, or its text would go to the chunk.)
+echo 0 >"$RP_PARAM"
+insmod $RP_TESTS/rp_test_hog.ko walk_text="$(cat /sys/module/dummy/sections/.text)" ||
+	fail "insmod hog walk_text"
+echo 1 >"$RP_PARAM"
+HOG=/sys/module/rp_test_hog/parameters
 rm -f /tmp/stop
 poke 2>/tmp/poke.err &
 pid=$!
@@ -53,6 +65,10 @@ while [ $r -le $ROUNDS ]; do
 done
 touch /tmp/stop
 wait $pid
+log "the walker walked dummy's chunk $(cat $HOG/walks) times"
+expect_ge "walks of the chunk" "$(cat $HOG/walks)" 2
+expect_eq "pages of the chunk found unmapped by the walker" "$(cat $HOG/walk_holes)" 0
+rmmod rp_test_hog || fail "rmmod hog"
 splits=$(($(stat pool_allocs) - splits))
 log "$(cat /tmp/pokes) rounds of ftrace and kprobe patching during $splits pooled loads"
 expect_ge "patching rounds" "$(cat /tmp/pokes)" 2
