@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: hook
 # flavours: generic
-# modules: xfs btrfs i915
+# modules: xfs btrfs amdgpu
 # vm-args: --mem 2G
 #
 # New chunks in a crowded module area, without making vmalloc fail.  The
 # test hog reserves the whole module area and gives back its smallest
 # reservations until 64 MiB are free (scattered holes, lazily freed), and
-# watches vmalloc's purge notifier.  Then xfs and btrfs (a chunk each) and
-# i915 (about 2.1 MB of text: a run of two chunks) load.  Every 2 MiB
+# watches vmalloc's purge notifier.  Then xfs and btrfs (a chunk) and
+# amdgpu (about 7 MB of text: a run of four chunks) load.  Every 2 MiB
 # request roxpool makes must succeed at once: a request vmalloc fails
 # runs its overflow path first (a purge of all lazily freed areas with a
 # global TLB flush, then the purge notifiers, which take GPU drivers'
@@ -40,18 +40,19 @@ echo 1 >$T/events/vmalloc/alloc_vmap_area/enable &&
 	echo 1 >$T/events/vmalloc/purge_vmap_area_lazy/enable || fail "vmalloc trace events"
 echo >$T/trace
 chunks0=$(stat pool_chunks)
-for m in xfs btrfs i915; do
+for m in xfs btrfs amdgpu; do
 	modprobe $m || fail "modprobe $m"
 	log "$m: core text $(field $m 2) bytes, pooled $(field $m 4); pool $(stat pool_chunks) chunks"
 done
 echo 0 >$T/events/vmalloc/alloc_vmap_area/enable
 echo 0 >$T/events/vmalloc/purge_vmap_area_lazy/enable
 new=$(($(stat_delta pool_chunks_created /tmp/before)))
-for m in xfs btrfs i915; do
+for m in xfs btrfs amdgpu; do
 	expect_eq "$m pooled" "$(field $m 4)" yes
 done
-expect_ge "i915 is larger than a chunk (a run)" "$(field i915 2)" 2097153
-expect_eq "i915 on two 2 MiB translations, no 4 KiB one" "$(field i915 5) $(field i915 6)" "0 2"
+expect_ge "amdgpu is larger than three chunks (a run)" "$(field amdgpu 2)" 6291457
+expect_eq "amdgpu on 2 MiB translations only" "$(field amdgpu 5)" 0
+expect_ge "... four of them" "$(field amdgpu 6)" 4
 expect_ge "new chunks made" "$new" 2
 # The purges counted are mostly the kernel's own: CPA (set_memory_ro() of
 # every module's data) purges lazily freed areas first.
