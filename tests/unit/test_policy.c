@@ -169,10 +169,38 @@ static void test_untested_release(void **state)
 }
 
 /*
+ * docs/kernels.md's table of tested releases ("| uname -r | ..." rows): each
+ * is tested; returns the number of rows.
+ */
+static unsigned int docs_tested_rows(void)
+{
+	FILE *f = fopen(RP_TOP "/docs/kernels.md", "r");
+	char line[512], rel[160];
+	unsigned int rows = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		size_t n;
+
+		if (strncmp(line, "| ", 2) || sscanf(line + 2, "%159s", rel) != 1)
+			continue;
+		n = strlen(rel);
+		if (n < 6 || strcmp(rel + n - 6, "-amd64") || !strchr(rel, '.'))
+			continue;
+		if (!rp_release_tested(rel))
+			fail_msg("docs/kernels.md lists %s, which kernels.conf does not test", rel);
+		rows++;
+	}
+	fclose(f);
+	return rows;
+}
+
+/*
  * The tested set is generated from scripts/kernels.conf (Kbuild, and this
  * Makefile, run scripts/tested-releases.awk): read the matrix here on its
  * own and check that every pinned hook kernel of the check and extra lanes
- * is tested, as VERSION-amd64, and nothing else is.
+ * is tested, as VERSION-amd64, and nothing else is; docs/kernels.md's table
+ * lists exactly these.
  */
 static void test_tested_set_follows_matrix(void **state)
 {
@@ -206,6 +234,7 @@ static void test_tested_set_follows_matrix(void **state)
 	}
 	fclose(f);
 	assert_true(seen > 0);
+	assert_int_equal(docs_tested_rows(), tested);
 	/* Debian 12's and 13's kernels at least. */
 	assert_true(tested >= 2);
 	assert_true(rp_release_tested("6.12.118+deb12-amd64"));
