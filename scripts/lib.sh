@@ -125,6 +125,7 @@ RP_APT_OPTS=(-o "Dir::Etc::SourceList=$RP_APT_DIR/sources.list" -o Dir::Etc::Sou
 
 # apt_private_update [force]: write the private sources.list (one entry per suite named in
 # kernels.conf) and refresh its lists when they are missing, stale (>1 day) or the sources changed.
+# shellcheck disable=SC2120 # fetch-kernel passes "force"
 apt_private_update() {
 	local force=${1:-} main sec suite new old
 	need_pkgs apt debian-archive-keyring
@@ -142,14 +143,23 @@ apt_private_update() {
 		printf '%s\n' "$new" >"$RP_APT_DIR/sources.list"
 		force=1
 	fi
-	local stamp=$RP_APT_DIR/updated
+	local stamp=$RP_APT_DIR/updated lock
 	if [ -z "$force" ] && [ -f "$stamp" ] && [ -z "$(find "$stamp" -mmin +1440)" ]; then
+		return 0
+	fi
+	# One refresh at a time (make check's steps, other checkouts sharing the cache); whoever
+	# waited finds the lists fresh.
+	exec {lock}>"$RP_APT_DIR/update.lock"
+	flock "$lock"
+	if [ -z "$force" ] && [ -f "$stamp" ] && [ -z "$(find "$stamp" -mmin +1440)" ]; then
+		exec {lock}>&-
 		return 0
 	fi
 	say "refreshing private package lists ($(kernel_suites | tr '\n' ' '))"
 	run_logged "apt-get update (private lists)" "$RP_CACHE/logs/apt-update.log" 600 \
 		apt-get "${RP_APT_OPTS[@]}" update || exit 1
 	touch "$stamp"
+	exec {lock}>&-
 }
 
 # ---- judging a guest's kernel log -------------------------------------------------------------
@@ -312,20 +322,130 @@ guest_verdict() {
 # ---- kernel matrix --------------------------------------------------------------------------
 RP_KCONF=$RP_ROOT/scripts/kernels.conf
 
-# kernels_conf: the matrix without comments: "version suite toolchain mode" per line.
+# kernels_conf: the matrix without comments: "version suite toolchain mode lane" per line.
 kernels_conf() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$RP_KCONF"; }
-# kernel_versions [LANE]: the kernels of LANE (default $ROXPOOL_LANE, else "check"; "all": every one).
+# kernel_versions [LANE]: the entries of LANE (default $ROXPOOL_LANE, else "check"; "all": every
+# one) as kernels.conf names them: pinned versions and "newest" names (matrix_kernels resolves).
 kernel_versions() {
 	kernels_conf | awk -v l="${1:-${ROXPOOL_LANE:-check}}" 'l == "all" || $5 == l { print $1 }'
 }
 kernel_suites() { kernels_conf | awk '{print $2}' | awk '!seen[$0]++'; }
 
-# kernel_field VERSION FIELD(suite|toolchain|mode|lane)
+# kernel_field VERSION FIELD(suite|toolchain|mode|lane): from VERSION's line, or for a version
+# that a "newest" entry stands for (6.12.118+deb12 for 6.12.newest+deb12), from that entry's.
 kernel_field() {
 	local col
 	case $2 in suite) col=2 ;; toolchain) col=3 ;; mode) col=4 ;; lane) col=5 ;; *) die "bad field $2" ;; esac
-	kernels_conf | awk -v v="$1" -v c="$col" '$1 == v { print $c; found = 1 } END { exit !found }' ||
+	kernels_conf | awk -v v="$1" -v c="$col" '
+		$1 == v { exact = $c }
+		$1 ~ /\.newest\+/ && newest == "" {
+			re = $1; gsub(/[.+]/, "[&]", re); sub(/newest/, "[0-9]+", re)
+			if (v ~ ("^" re "$")) newest = $c
+		}
+		END { if (exact != "") print exact; else if (newest != "") print newest; else exit 1 }' ||
 		die "kernel $1 is not in $RP_KCONF (known: $(kernel_versions all | tr '\n' ' '))"
+}
+
+# ---- the newest 6.12 of a suite ---------------------------------------------------------------
+# An entry of kernels.conf whose version has "newest" for its sublevel (6.12.newest+deb12,
+# 6.12.newest+deb13-cloud) stands for the newest point of that series, tag and flavour that its
+# suite serves with headers, resolved when the matrix runs: "make check" follows Debian's kernel
+# updates without an edit. It is never in the tested set that the module is built with (see
+# scripts/tested-releases.awk): pin it to make it tested.
+
+# kernel_is_newest NAME: NAME is a "newest" entry.
+kernel_is_newest() { case $1 in *.newest+*) return 0 ;; esac; return 1; }
+
+# kernel_resolve NAME: the version NAME stands for now: NAME itself unless it is a "newest" entry;
+# for one, the highest sublevel whose linux-image- and linux-headers-VERSION-amd64 are both in its
+# suite's package lists (refreshed when older than a day). Cached until the lists next change.
+# Fails, saying why, when the lists hold none.
+kernel_resolve() {
+	local name=$1 suite cache=$RP_APT_DIR/newest ere cands c v best='' mad pkgs=()
+	kernel_is_newest "$name" || { printf '%s\n' "$name"; return 0; }
+	suite=$(kernel_field "$name" suite)
+	(apt_private_update) >&2 || return 1
+	if [ "$cache" -nt "$RP_APT_DIR/updated" ] &&
+		v=$(awk -v n="$name" '$1 == n { print $2; f = 1 } END { exit !f }' "$cache"); then
+		printf '%s\n' "$v"
+		return 0
+	fi
+	ere=$(printf '%s' "$name" | sed -e 's/[.+]/[&]/g' -e 's/newest/[0-9]+/')
+	mapfile -t cands < <(apt-cache "${RP_APT_OPTS[@]}" pkgnames "linux-headers-${name%%.newest*}." |
+		sed -n 's/^linux-headers-\(.*\)-amd64$/\1/p' | grep -E "^$ere\$" | sort -rV)
+	if [ "${#cands[@]}" -gt 0 ]; then
+		for c in "${cands[@]}"; do pkgs+=("linux-image-$c-amd64" "linux-headers-$c-amd64"); done
+		mad=$(apt-cache "${RP_APT_OPTS[@]}" madison "${pkgs[@]}" 2>/dev/null |
+			awk -F' *[|] *' -v s="$suite" '{ gsub(/ /, "", $1); split($3, u, " ") } u[2] ~ ("^" s "/") { print $1 }')
+		for c in "${cands[@]}"; do
+			grep -qx "linux-image-$c-amd64" <<<"$mad" && grep -qx "linux-headers-$c-amd64" <<<"$mad" &&
+				{ best=$c; break; }
+		done
+	fi
+	if [ -z "$best" ]; then
+		warn "$name: $suite serves no linux-image- and linux-headers-VERSION-amd64 with VERSION ~ ^$ere\$"
+		return 1
+	fi
+	{ awk -v n="$name" '$1 != n' "$cache" 2>/dev/null; printf '%s %s\n' "$name" "$best"; } >"$cache.$$" &&
+		mv "$cache.$$" "$cache"
+	printf '%s\n' "$best"
+}
+
+# kernel_served VERSION: VERSION can be booted: fetched already (or a debug-lane build), or its
+# suite's package lists hold its image and headers.
+kernel_served() {
+	[ -f "$(kernel_dir "$1")/kernel.env" ] && return 0
+	[ "$(kernel_field "$1" lane)" = debug ] && return 0
+	(apt_private_update) >&2 || return 1
+	[ "$(apt-cache "${RP_APT_OPTS[@]}" madison "linux-image-$1-amd64" "linux-headers-$1-amd64" 2>/dev/null |
+		awk -F' *[|] *' -v s="$(kernel_field "$1" suite)" '{ split($3, u, " ") } u[2] ~ ("^" s "/")' |
+		wc -l)" -ge 2 ]
+}
+
+# kernel_superseded VERSION: VERSION is pinned and a "newest" entry of its suite, flavour and lane
+# now resolves to another version (cached resolutions only: matrix_kernels made them). make check
+# runs only the core tests on it then, as on the extra lane, so that the newest point takes its
+# place and the run's time stays the same.
+kernel_superseded() {
+	local e r
+	kernel_is_newest "$1" && return 1
+	for e in $(kernels_conf | awk -v s="$(kernel_field "$1" suite)" -v l="$(kernel_field "$1" lane)" \
+		'$1 ~ /\.newest\+/ && $2 == s && $5 == l { print $1 }'); do
+		[ "$(kernel_flavour "$e")" = "$(kernel_flavour "$1")" ] || continue
+		r=$(awk -v n="$e" '$1 == n { print $2 }' "$RP_APT_DIR/newest" 2>/dev/null)
+		[ -n "$r" ] && [ "$r" != "$1" ] && return 0
+	done
+	return 1
+}
+
+# matrix_kernels [LANE]: the kernels to test on LANE (as kernel_versions), "newest" entries
+# resolved, each version once: a newest point that is also pinned on the lane is the pinned one.
+# A kernel the archive no longer serves (and the cache does not hold) is skipped, with a
+# warning, and so is a "newest" entry that does not resolve: neither fails the run.
+matrix_kernels() {
+	local lane=${1:-${ROXPOOL_LANE:-check}} k v seen=' '
+	for k in $(kernel_versions "$lane"); do
+		kernel_is_newest "$k" || seen+="$k "
+	done
+	for k in $(kernel_versions "$lane"); do
+		if kernel_is_newest "$k"; then
+			v=$(kernel_resolve "$k") || { warn "skipped $k: it does not resolve"; continue; }
+			case $seen in *" $v "*) continue ;; esac
+			seen+="$v "
+			if kernels_conf | awk -v v="$v" '$1 == v { f = 1 } END { exit !f }'; then
+				say "$k is $v"
+			else
+				say "$k is $v, which kernels.conf does not pin: its suite runs here, and roxpool calls it tested once a commit pins it"
+			fi
+		else
+			v=$k
+		fi
+		if ! kernel_served "$v"; then
+			warn "skipped $v: $(kernel_field "$v" suite) no longer serves it (superseded?) and the cache does not hold it; pin a newer one in scripts/kernels.conf"
+			continue
+		fi
+		printf '%s\n' "$v"
+	done
 }
 
 # kernel_flavour VERSION: Debian's flavour of the kernel: cloud (VERSION ends in -cloud), rt (-rt)
@@ -412,12 +532,29 @@ toolchain_prefix() {
 
 # ---- defaults and benchmark output ----------------------------------------------------------
 # default_kernel: the kernel a script boots when not told which: Debian 13's stock kernel, the
-# first hook kernel of kernels.conf whose version ends in +deb13.
+# first pinned hook kernel of kernels.conf whose version ends in +deb13; if the archive no longer
+# serves it (and the cache does not hold it), the newest point of its suite (kernel_or_newest).
 default_kernel() {
 	local k
-	k=$(kernels_conf | awk '$4 == "hook" && $5 == "check" && $1 ~ /\+deb13$/ { print $1; exit }')
+	k=$(kernels_conf | awk '$4 == "hook" && $5 == "check" && $1 ~ /^[0-9.]+\+deb13$/ { print $1; exit }')
 	[ -n "$k" ] || die "no hook kernel ending in +deb13 in $RP_KCONF"
-	printf '%s\n' "$k"
+	kernel_or_newest "$k"
+}
+
+# kernel_or_newest VERSION: VERSION if it is served (kernel_served), else, with a line saying so,
+# what the "newest" entry of its suite and flavour resolves to; else VERSION (fetching it fails
+# and says why).
+kernel_or_newest() {
+	local e r
+	kernel_is_newest "$1" || ! kernel_served "$1" 2>/dev/null || { printf '%s\n' "$1"; return 0; }
+	for e in $(kernels_conf | awk -v s="$(kernel_field "$1" suite)" '$1 ~ /\.newest\+/ && $2 == s { print $1 }'); do
+		[ "$(kernel_flavour "$e")" = "$(kernel_flavour "$1")" ] || continue
+		r=$(kernel_resolve "$e") || continue
+		[ "$r" = "$1" ] || say "$1 is no longer served by $(kernel_field "$1" suite): using its newest 6.12, $r ($e in scripts/kernels.conf)"
+		printf '%s\n' "$r"
+		return 0
+	done
+	printf '%s\n' "$1"
 }
 
 # native_kernel: the check lane's kernel with the native ROX cache (the benchmarks' comparison, the

@@ -53,9 +53,9 @@ static int __init roxpool_init(void)
 		return err;
 
 	facts.native_rox = rp_native_rox();
-	if (rp_parse_release(init_utsname()->release, &facts.version)) {
-		pr_err("cannot parse kernel release %s\n",
-		       init_utsname()->release);
+	facts.release = rp_test_release(init_utsname()->release);
+	if (rp_parse_release(facts.release, &facts.version)) {
+		pr_err("cannot parse kernel release %s\n", facts.release);
 		return -EINVAL;
 	}
 	/* What the pool needs matters only where roxpool would pool. */
@@ -75,6 +75,9 @@ static int __init roxpool_init(void)
 	rp_set_mode(mode, reason);
 	rp_debugfs_init();
 	pr_info("mode %s: %s\n", rp_mode_name(mode), reason);
+	if (rp_policy_untested(&facts, mode))
+		pr_warn("kernel %s was not tested with roxpool %s; pooling anyway, every runtime check passed; to stop: roxpool.enabled=0 (options roxpool enabled=0 in modprobe.d, or 0 in /sys/module/roxpool/parameters/enabled)\n",
+			facts.release, ROXPOOL_VERSION);
 	return 0;
 }
 

@@ -10,6 +10,9 @@
  *	instructions wide.
  * ksym_hide (0400, at load): kernel symbols, joined by commas, that roxpool
  *	pretends not to find, as on a kernel without CONFIG_KALLSYMS_ALL.
+ * release (0400, at load): the kernel release string the mode decision
+ *	sees instead of uname -r, e.g. a point release the matrix does not
+ *	hold; the running kernel's own checks (symbols, loader) still decide.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -98,6 +101,16 @@ bool rp_test_hidden(const char *sym)
 			s++;
 	}
 	return false;
+}
+
+static char *rp_release = "";
+module_param_named(release, rp_release, charp, 0400);
+MODULE_PARM_DESC(release,
+		 "Test build: the kernel release the mode decision sees (default: uname -r)");
+
+const char *rp_test_release(const char *release)
+{
+	return *rp_release ? rp_release : release;
 }
 
 /**

@@ -28,12 +28,13 @@
 #define RP_KERNEL_TESTED_PATCHLEVEL	12
 
 /*
- * The stable points of that series the matrix boots (6.12.107 and 6.12.117,
- * generic, cloud and rt flavours).  The rest of the series pools too; its
- * mode reason says it is outside these points.
+ * Within that series a release is tested when the matrix boots it: its
+ * uname -r is one of the release strings Kbuild generates from kernels.conf
+ * (scripts/tested-releases.awk), matched exactly.  Any other 6.12 release
+ * (the next Debian point, another distribution's 6.12) still pools when
+ * every runtime check passes, with a warning in the kernel log and
+ * "untested point release" in the mode reason.
  */
-#define RP_KERNEL_TESTED_SUBLEVEL_FIRST	107
-#define RP_KERNEL_TESTED_SUBLEVEL_LAST	117
 
 #define RP_KVER(a, b, c)	(((a) << 16) + ((b) << 8) + (c))
 
@@ -52,6 +53,7 @@ enum rp_mode {
 
 /**
  * struct rp_kernel_facts - what decides the mode, gathered at load time
+ * @release: the running kernel's release string (uname -r).
  * @version: LINUX_VERSION_CODE-style version of the running kernel.
  * @strict_module_rwx: CONFIG_STRICT_MODULE_RWX is set.  Without it module
  *	text is meant to stay writable (kernel debugging); pooling it ROX would
@@ -70,6 +72,7 @@ enum rp_mode {
  *	a function roxpool can recognise as the caller.
  */
 struct rp_kernel_facts {
+	const char *release;
 	unsigned int version;
 	bool strict_module_rwx;
 	bool pmd_mappings;
@@ -83,6 +86,9 @@ struct rp_kernel_facts {
 
 enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
 			    const char **reason);
+bool rp_release_tested(const char *release);
+bool rp_policy_untested(const struct rp_kernel_facts *facts,
+			enum rp_mode mode);
 const char *rp_mode_name(enum rp_mode mode);
 
 #endif /* ROXPOOL_POLICY_H */

@@ -2,7 +2,8 @@
 /*
  * Knobs that exist only in test builds (ROXPOOL_TEST=y, set by the test
  * harness): armed faults, delays that widen race windows, kernel symbols
- * hidden to mimic other kernel configurations.  A production build (DKMS,
+ * hidden to mimic other kernel configurations, a kernel release string that
+ * the policy sees instead of the running kernel's.  A production build (DKMS,
  * the Debian package) compiles every call below to nothing and has none of
  * the parameters of src/testing.c.
  */
@@ -32,6 +33,7 @@ typedef void (*rp_test_fn)(void);
 bool rp_fault(unsigned int fault);
 void rp_test_delay(enum rp_delay_point point);
 bool rp_test_hidden(const char *sym);
+const char *rp_test_release(const char *release);
 int rp_test_cpa_fault(unsigned long chunk, unsigned long pfn);
 void rp_test_on_collapse_allowed(rp_test_fn fn);
 #else
@@ -47,6 +49,11 @@ static inline void rp_test_delay(enum rp_delay_point point)
 static inline bool rp_test_hidden(const char *sym)
 {
 	return false;
+}
+
+static inline const char *rp_test_release(const char *release)
+{
+	return release;
 }
 
 static inline int rp_test_cpa_fault(unsigned long chunk, unsigned long pfn)

@@ -54,6 +54,7 @@ static void test_mode_table(void **state)
 			.native_rox = cases[i].native,
 			.allow_untested = cases[i].untested_ok,
 			.loader_found = true,
+			.release = "6.12.117+deb13-amd64",
 		};
 		const char *reason = NULL;
 
@@ -100,29 +101,144 @@ static void test_mode_refusals(void **state)
 	}
 }
 
-/* Hook mode says when the 6.12 point is outside the ones the matrix boots. */
-static void test_tested_points(void **state)
+/* Facts of a kernel on which every runtime check passes. */
+static struct rp_kernel_facts good_facts(const char *release)
 {
-	static const struct {
-		unsigned int sublevel;
-		bool outside;
-	} cases[] = {
-		{ 106, true }, { RP_KERNEL_TESTED_SUBLEVEL_FIRST, false },
-		{ 112, false }, { RP_KERNEL_TESTED_SUBLEVEL_LAST, false },
-		{ 118, true }, { 0, true },
+	struct rp_kernel_facts f = { .strict_module_rwx = true, .pmd_mappings = true,
+				     .loader_found = true, .release = release };
+
+	assert_int_equal(rp_parse_release(release, &f.version), 0);
+	return f;
+}
+
+/*
+ * The decision on a 6.12 release the matrix does not hold: it pools (every
+ * runtime check passed), the reason says "untested point release", and the
+ * caller is told to warn.  A release is tested by its exact uname -r, not
+ * by a sublevel range.
+ */
+static void test_untested_release(void **state)
+{
+	static const char *const untested[] = {
+		"6.12.999+deb12-amd64",		/* the next Debian point */
+		"6.12.112+deb13-amd64",		/* between two pinned ones */
+		"6.12.0-55.24.1.el10_0.x86_64",	/* RHEL 10.0 */
+		"6.12.117",			/* a plain build of a pinned point */
+		"6.12.117+deb13-amd64-custom",	/* a prefix of a tested one */
+		"6.12.117+deb13",
+		"6.12.117+deb13-rt-amd64 ",
 	};
-	unsigned int i;
+	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct rp_kernel_facts f = { .strict_module_rwx = true, .pmd_mappings = true,
-					     .loader_found = true,
-					     .version = RP_KVER(6, 12, cases[i].sublevel) };
+	for (i = 0; i < sizeof(untested) / sizeof(untested[0]); i++) {
+		struct rp_kernel_facts f = good_facts(untested[i]);
 		const char *reason = NULL;
+		enum rp_mode mode = rp_policy_mode(&f, &reason);
 
-		assert_int_equal(rp_policy_mode(&f, &reason), RP_MODE_HOOK);
-		assert_int_equal(strstr(reason, "outside the tested") != NULL, cases[i].outside);
+		assert_false(rp_release_tested(untested[i]));
+		assert_int_equal(mode, RP_MODE_HOOK);
+		assert_string_equal(reason, "module text allocations are hooked; untested point release");
+		assert_true(rp_policy_untested(&f, mode));
 	}
+	/* A runtime check that fails still turns it off, and nobody warns. */
+	{
+		struct rp_kernel_facts f = good_facts(untested[0]);
+		const char *reason = NULL;
+		enum rp_mode mode;
+
+		f.loader_found = false;
+		mode = rp_policy_mode(&f, &reason);
+		assert_int_equal(mode, RP_MODE_OFF);
+		assert_false(rp_policy_untested(&f, mode));
+	}
+	/* Another series with allow_untested=1 pools, and says and warns so. */
+	{
+		struct rp_kernel_facts f = good_facts("6.14.11-300.fc42.x86_64");
+		const char *reason = NULL;
+		enum rp_mode mode;
+
+		f.allow_untested = true;
+		mode = rp_policy_mode(&f, &reason);
+		assert_int_equal(mode, RP_MODE_HOOK);
+		assert_non_null(strstr(reason, "untested series"));
+		assert_true(rp_policy_untested(&f, mode));
+	}
+	assert_false(rp_release_tested(NULL));
+	assert_false(rp_release_tested(""));
+}
+
+/*
+ * docs/kernels.md's table of tested releases ("| uname -r | ..." rows): each
+ * is tested; returns the number of rows.
+ */
+static unsigned int docs_tested_rows(void)
+{
+	FILE *f = fopen(RP_TOP "/docs/kernels.md", "r");
+	char line[512], rel[160];
+	unsigned int rows = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		size_t n;
+
+		if (strncmp(line, "| ", 2) || sscanf(line + 2, "%159s", rel) != 1)
+			continue;
+		n = strlen(rel);
+		if (n < 6 || strcmp(rel + n - 6, "-amd64") || !strchr(rel, '.'))
+			continue;
+		if (!rp_release_tested(rel))
+			fail_msg("docs/kernels.md lists %s, which kernels.conf does not test", rel);
+		rows++;
+	}
+	fclose(f);
+	return rows;
+}
+
+/*
+ * The tested set is generated from scripts/kernels.conf (Kbuild, and this
+ * Makefile, run scripts/tested-releases.awk): read the matrix here on its
+ * own and check that every pinned hook kernel of the check and extra lanes
+ * is tested, as VERSION-amd64, and nothing else is; docs/kernels.md's table
+ * lists exactly these.
+ */
+static void test_tested_set_follows_matrix(void **state)
+{
+	FILE *f = fopen(RP_TOP "/scripts/kernels.conf", "r");
+	char line[512], ver[128], suite[64], tc[64], mode[16], lane[16], rel[160];
+	unsigned int tested = 0, seen = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		struct rp_kernel_facts facts;
+		const char *reason = NULL;
+		bool want;
+
+		line[strcspn(line, "#")] = '\0';
+		if (sscanf(line, "%127s %63s %63s %15s %15s", ver, suite, tc, mode, lane) != 5)
+			continue;
+		seen++;
+		snprintf(rel, sizeof(rel), "%s-amd64", ver);
+		want = !strcmp(mode, "hook") && !strstr(ver, "newest") &&
+		       (!strcmp(lane, "check") || !strcmp(lane, "extra"));
+		if (rp_release_tested(rel) != want)
+			fail_msg("%s: tested is %d, kernels.conf says %d", rel, !want, want);
+		if (!want)
+			continue;
+		tested++;
+		facts = good_facts(rel);
+		assert_int_equal(rp_policy_mode(&facts, &reason), RP_MODE_HOOK);
+		assert_string_equal(reason, "module text allocations are hooked");
+		assert_false(rp_policy_untested(&facts, RP_MODE_HOOK));
+	}
+	fclose(f);
+	assert_true(seen > 0);
+	assert_int_equal(docs_tested_rows(), tested);
+	/* Debian 12's and 13's kernels at least. */
+	assert_true(tested >= 2);
+	assert_true(rp_release_tested("6.12.118+deb12-amd64"));
+	assert_true(rp_release_tested("6.12.117+deb13-amd64"));
 }
 
 static void test_bool_accepts(void **state)
@@ -334,7 +450,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mode_table),
-		cmocka_unit_test(test_tested_points),
+		cmocka_unit_test(test_untested_release),
+		cmocka_unit_test(test_tested_set_follows_matrix),
 		cmocka_unit_test(test_bool_accepts),
 		cmocka_unit_test(test_bool_rejects),
 		cmocka_unit_test(test_release),
