@@ -9,6 +9,7 @@
 #   make check-extra     all VM tests on the cloud and rt flavours and older 6.12 points
 #   make demo            boot stock 6.12 in QEMU with roxpool and real modules
 #   make deb             the roxpool-dkms Debian package (scripts/build-deb)
+#   make rpm             the roxpool-dkms RPM for the RHEL family (scripts/build-rpm, docs/rpm.md)
 #   make itlb-model      modeled iTLB misses, stock vs roxpool vs native (scripts/itlb-model)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -43,7 +44,10 @@ demo:
 deb:
 	scripts/build-deb
 
+rpm:
+	scripts/build-rpm
+
 itlb-model:
 	scripts/itlb-model
 
-.PHONY: all modules clean unit checkpatch check check-debug check-extra demo deb itlb-model
+.PHONY: all modules clean unit checkpatch check check-debug check-extra demo deb rpm itlb-model
