@@ -7,6 +7,7 @@
 #   make check           everything: unit tests, checkpatch, builds, VM tests
 #   make check-debug     the VM tests on kernels built with lockdep, KASAN, kmemleak, kCFI
 #   make check-extra     all VM tests on the cloud and rt flavours and older 6.12 points
+#   make check-dracut    the RPM's scriptlets and dracut early loading on Debian 13 (tests/dracut/run)
 #   make demo            boot stock 6.12 in QEMU with roxpool and real modules
 #   make deb             the roxpool-dkms Debian package (scripts/build-deb)
 #   make rpm             the roxpool-dkms RPM for the RHEL family (scripts/build-rpm, docs/rpm.md)
@@ -38,6 +39,9 @@ check-debug:
 check-extra:
 	scripts/check-lane extra
 
+check-dracut:
+	tests/dracut/run
+
 demo:
 	scripts/demo
 
@@ -50,4 +54,4 @@ rpm:
 itlb-model:
 	scripts/itlb-model
 
-.PHONY: all modules clean unit checkpatch check check-debug check-extra demo deb rpm itlb-model
+.PHONY: all modules clean unit checkpatch check check-debug check-extra check-dracut demo deb rpm itlb-model
