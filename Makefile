@@ -69,14 +69,20 @@ check-debug: ## the VM tests on kernels built with lockdep, KASAN, kmemleak, kCF
 check-extra: ## all VM tests on the cloud and rt flavours and older 6.12 points
 	scripts/check-lane extra
 
+check-dracut: ## the RPM's scriptlets and dracut early loading on Debian 13 (tests/dracut/run)
+	tests/dracut/run
+
 demo: ## boot stock 6.12 in QEMU with roxpool and real modules
 	scripts/demo
 
 deb: ## the roxpool-dkms Debian package (scripts/build-deb)
 	scripts/build-deb
 
+rpm: ## the roxpool-dkms RPM for the RHEL family (scripts/build-rpm, docs/rpm.md)
+	scripts/build-rpm
+
 itlb-model: ## modeled iTLB misses, stock vs roxpool vs native (scripts/itlb-model)
 	scripts/itlb-model
 
 .PHONY: all modules clean help install uninstall unit checkpatch check check-quick check-debug \
-	check-extra demo deb itlb-model
+	check-extra check-dracut demo deb rpm itlb-model
