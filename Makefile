@@ -37,7 +37,7 @@ install: ## as root: DKMS add, build, install of this tree for the running kerne
 		dkms remove $(DKMS_NAME)/$(DKMS_VERSION) --all; fi
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
-	cp -a $(MODULE_SRCS) dkms.conf $(DKMS_SRC)/
+	cp -a --parents $(MODULE_SRCS) dkms.conf $(DKMS_SRC)/
 	dkms add $(DKMS_NAME)/$(DKMS_VERSION)
 	dkms build $(DKMS_NAME)/$(DKMS_VERSION) -k $(KVER)
 	dkms install $(DKMS_NAME)/$(DKMS_VERSION) -k $(KVER)
