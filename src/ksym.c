@@ -74,6 +74,12 @@ struct rp_ksym {
 		.key = &STATIC_CALL_KEY(rp_##sym),			\
 		.tramp = STATIC_CALL_TRAMP_ADDR(rp_##sym),		\
 	}
+/* Looked up only to learn whether the kernel has it. */
+#define RP_KSIGN(id, sym)						\
+	[id] = {							\
+		.name = #sym,						\
+		.need = RP_NEED_OPTIONAL,				\
+	}
 #define RP_KDATA(id, sym)						\
 	[id] = {							\
 		.name = #sym,						\
@@ -88,6 +94,8 @@ static struct rp_ksym rp_ksyms[RP_KSYM_NR] = {
 	RP_KSYM(RP_KSYM_MODULE_ENABLE_TEXT_ROX, module_enable_text_rox,
 		RP_NEED_POOL),
 	RP_KSYM(RP_KSYM_EXECMEM_IS_ROX, execmem_is_rox, RP_NEED_OPTIONAL),
+	RP_KSIGN(RP_KSYM_EXECMEM_FILL_TRAPPING_INSNS, execmem_fill_trapping_insns),
+	RP_KSIGN(RP_KSYM_EXECMEM_CACHE_FREE, execmem_cache_free),
 	RP_KSYM(RP_KSYM_VMALLOC_NODE_RANGE, __vmalloc_node_range_noprof,
 		RP_NEED_POOL),
 	RP_KSYM(RP_KSYM_SET_MEMORY_ROX, set_memory_rox, RP_NEED_POOL),

@@ -33,6 +33,23 @@ static bool rp_native_rox(void)
 	return static_call(rp_execmem_is_rox)(EXECMEM_MODULE_TEXT);
 }
 
+/*
+ * Every other sign of upstream's ROX cache, in the order they are asked:
+ * the Kconfig symbol in the headers roxpool was built against (a test
+ * build can pretend it away with ksym_hide), then two of its functions.
+ */
+static const char *rp_rox_code(void)
+{
+	if (IS_ENABLED(CONFIG_ARCH_HAS_EXECMEM_ROX) &&
+	    !rp_test_hidden("CONFIG_ARCH_HAS_EXECMEM_ROX"))
+		return "CONFIG_ARCH_HAS_EXECMEM_ROX";
+	if (rp_ksym_has(RP_KSYM_EXECMEM_FILL_TRAPPING_INSNS))
+		return rp_ksym_name(RP_KSYM_EXECMEM_FILL_TRAPPING_INSNS);
+	if (rp_ksym_has(RP_KSYM_EXECMEM_CACHE_FREE))
+		return rp_ksym_name(RP_KSYM_EXECMEM_CACHE_FREE);
+	return NULL;
+}
+
 static int __init roxpool_init(void)
 {
 	struct rp_kernel_facts facts = {
@@ -53,13 +70,19 @@ static int __init roxpool_init(void)
 		return err;
 
 	facts.native_rox = rp_native_rox();
+	facts.rox_code = rp_rox_code();
+	if (facts.rox_code && !facts.native_rox)
+		pr_info("the kernel has a ROX cache's code (%s) but execmem_is_rox() %s: standing down\n",
+			facts.rox_code,
+			rp_ksym_has(RP_KSYM_EXECMEM_IS_ROX) ? "says no" :
+			"was not found");
 	facts.release = rp_test_release(init_utsname()->release);
 	if (rp_parse_release(facts.release, &facts.version)) {
 		pr_err("cannot parse kernel release %s\n", facts.release);
 		return -EINVAL;
 	}
 	/* What the pool needs matters only where roxpool would pool. */
-	if (!facts.native_rox) {
+	if (!facts.native_rox && !facts.rox_code) {
 		facts.missing_symbol = rp_ksym_pool_missing();
 		facts.loader_found = !facts.missing_symbol && rp_callers_init();
 	}

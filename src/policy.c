@@ -76,6 +76,11 @@ enum rp_mode rp_policy_mode(const struct rp_kernel_facts *facts,
 		*reason = "kernel has its own ROX cache for module text";
 		return RP_MODE_NATIVE;
 	}
+	/* Never hook next to a cache that could not be asked. */
+	if (facts->rox_code) {
+		*reason = "kernel carries a ROX cache's code (see the kernel log); no hooks";
+		return RP_MODE_NATIVE;
+	}
 	if (facts->version < RP_KVER(RP_KERNEL_MIN_VERSION,
 				     RP_KERNEL_MIN_PATCHLEVEL, 0)) {
 		*reason = "kernel older than 6.10 has no execmem";

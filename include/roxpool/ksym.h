@@ -48,6 +48,10 @@ DECLARE_STATIC_CALL(rp_find_vm_area, find_vm_area);
  * @RP_KSYM_MODULE_ENABLE_TEXT_ROX: hooked; its wrapper does its work itself
  *	and never calls the original
  * @RP_KSYM_EXECMEM_IS_ROX: 6.13+ only; tells whether the kernel pools itself
+ * @RP_KSYM_EXECMEM_FILL_TRAPPING_INSNS: a sign only: x86's fill of the ROX
+ *	cache (6.13+, or a backport of the cache)
+ * @RP_KSYM_EXECMEM_CACHE_FREE: a sign only: the cache's free (6.13+, or a
+ *	backport; static, so found only where it was not inlined)
  * @RP_KSYM_VMALLOC_NODE_RANGE: allocates the pool's chunks in module space
  * @RP_KSYM_SET_MEMORY_ROX: makes a new chunk and its direct-map alias ROX,
  *	and module text that is not pooled
@@ -74,6 +78,8 @@ enum rp_ksym_id {
 	RP_KSYM_EXECMEM_FREE,
 	RP_KSYM_MODULE_ENABLE_TEXT_ROX,
 	RP_KSYM_EXECMEM_IS_ROX,
+	RP_KSYM_EXECMEM_FILL_TRAPPING_INSNS,
+	RP_KSYM_EXECMEM_CACHE_FREE,
 	RP_KSYM_VMALLOC_NODE_RANGE,
 	RP_KSYM_SET_MEMORY_ROX,
 	RP_KSYM_SET_MEMORY_NX,

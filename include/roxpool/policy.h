@@ -60,6 +60,11 @@ enum rp_mode {
  *	break that, as upstream learned in 6.16 (47410d839fcd).
  * @pmd_mappings: the CPU maps 2 MiB pages (X86_FEATURE_PSE; not on Xen PV).
  * @native_rox: execmem_is_rox(EXECMEM_MODULE_TEXT) exists and is true.
+ * @rox_code: the first other sign of upstream's ROX cache (6.13+, or a
+ *	backport of it to an older series, as SUSE's 6.12 carries) that was
+ *	found: CONFIG_ARCH_HAS_EXECMEM_ROX in the headers roxpool was built
+ *	against, or one of the cache's functions; NULL if none.  A backport
+ *	may inline or rename execmem_is_rox(): no single sign decides.
  * @lto: the kernel was built with LTO: functions may be inlined across
  *	files, so the loader's call to execmem_alloc() may sit in any of them.
  * @kasan_no_vmalloc: KASAN without KASAN_VMALLOC: a chunk's shadow is not
@@ -77,6 +82,7 @@ struct rp_kernel_facts {
 	bool strict_module_rwx;
 	bool pmd_mappings;
 	bool native_rox;
+	const char *rox_code;
 	bool lto;
 	bool kasan_no_vmalloc;
 	bool allow_untested;

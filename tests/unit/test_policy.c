@@ -18,6 +18,41 @@
 #include <roxpool/parse.h>
 #include <roxpool/policy.h>
 
+/*
+ * A sign of a ROX cache other than execmem_is_rox() (a backport that
+ * inlined or renamed it) stands roxpool down as execmem_is_rox() does,
+ * before any check of what hooking would need.
+ */
+static void test_rox_code_stands_down(void **state)
+{
+	static const char *const signs[] = {
+		"CONFIG_ARCH_HAS_EXECMEM_ROX", "execmem_fill_trapping_insns",
+		"execmem_cache_free",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+		struct rp_kernel_facts f = {
+			.version = RP_KVER(6, 12, 0),
+			.strict_module_rwx = true,
+			.pmd_mappings = true,
+			.loader_found = true,
+			.release = "6.12.0-160000.5-default",
+			.rox_code = signs[i],
+		};
+		const char *reason = NULL;
+
+		assert_int_equal(rp_policy_mode(&f, &reason), RP_MODE_NATIVE);
+		assert_non_null(strstr(reason, "ROX cache"));
+		/* Even where nothing else would let roxpool hook. */
+		f.missing_symbol = "text_mutex";
+		f.loader_found = false;
+		f.version = RP_KVER(7, 3, 4);
+		assert_int_equal(rp_policy_mode(&f, &reason), RP_MODE_NATIVE);
+	}
+}
+
 static void test_mode_table(void **state)
 {
 	static const struct {
@@ -450,6 +485,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mode_table),
+		cmocka_unit_test(test_rox_code_stands_down),
 		cmocka_unit_test(test_untested_release),
 		cmocka_unit_test(test_tested_set_follows_matrix),
 		cmocka_unit_test(test_bool_accepts),

@@ -5,6 +5,7 @@
 #
 # On a kernel with its own ROX cache for module text roxpool installs no
 # hook, says so, reports "native", and modules load as the kernel does it.
+# Each sign of the cache alone is enough (below).
 . /rp/lib.sh
 
 expect_eq "mode" "$(stat mode)" native
@@ -31,4 +32,35 @@ ip link del rp-d0
 modprobe -r dummy btrfs || fail "modprobe -r"
 rmmod roxpool || fail "rmmod roxpool"
 check "unloaded cleanly" sh -c "[ ! -e /sys/module/roxpool ]"
+
+# No single sign of the cache decides: a backport may inline or rename
+# execmem_is_rox().  Each sign alone (the test build's ksym_hide hides the
+# others, the Kconfig symbol included) stands roxpool down; with none left
+# this 7.x kernel is off, and hooked nowhere either.
+CFG=CONFIG_ARCH_HAS_EXECMEM_ROX IS=execmem_is_rox FILL=execmem_fill_trapping_insns FREE=execmem_cache_free
+in_kallsyms() { grep -q " $1\$" /proc/kallsyms; }
+# sign NAME HIDE WANT: load with HIDE hidden; the mode must be WANT, with no hook.
+sign() {
+	insmod "$RP_KO" ksym_hide="$2" || { fail "insmod ksym_hide=$2"; return; }
+	expect_eq "$1 alone: mode" "$(stat mode)" "$3"
+	expect_eq "$1 alone: hooks installed" "$(stat hooks)" 0
+	check "$1 alone: no function redirected into roxpool" \
+		sh -c "! grep -q -e roxpool -e rp_hook $RP_TRACING/enabled_functions"
+	dmesg | grep 'roxpool: ' | tail -n 2 | sed 's/^/  /'
+	rmmod roxpool || fail "$1 alone: rmmod roxpool"
+}
+sign "execmem_is_rox" "$CFG,$FILL,$FREE" native
+sign "$CFG" "$IS,$FILL,$FREE" native
+check "... and the log names it" sh -c "dmesg | grep -q 'ROX cache.s code ($CFG) but execmem_is_rox() was not found'"
+if in_kallsyms $FILL; then
+	sign "$FILL" "$CFG,$IS,$FREE" native
+else
+	fail "$FILL not in this kernel's kallsyms"
+fi
+if in_kallsyms $FREE; then
+	sign "$FREE" "$CFG,$IS,$FILL" native
+else
+	log "$FREE is inlined in this kernel: not a sign here"
+fi
+sign "no sign" "$CFG,$IS,$FILL,$FREE" off
 finish
