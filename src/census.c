@@ -20,12 +20,12 @@
 #include <linux/seq_file.h>
 #include <asm/pgtable_types.h>
 
-#include <roxpool/census.h>
-#include <roxpool/chunk.h>
-#include <roxpool/ksym.h>
+#include "census.h"
+#include "chunk.h"
+#include "ksym.h"
 #include <roxpool/name.h>
-#include <roxpool/pgtable.h>
-#include <roxpool/pool.h>
+#include "pgtable.h"
+#include "pool.h"
 
 #define RP_AREA_PMDS	((MODULES_END - MODULES_VADDR) / PMD_SIZE + 1)
 

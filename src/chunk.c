@@ -33,7 +33,7 @@
  * back the chunks made so far before the range falls back with its own
  * reason), and put into the pool under its mutex (rp_chunks_adopt()).
  *
- * Everything here runs under the pool mutex (pool_state.c) unless it says
+ * Everything here runs under the pool mutex (pool.c) unless it says
  * otherwise.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -47,9 +47,9 @@
 #include <linux/workqueue.h>
 #include <asm/text-patching.h>
 
-#include <roxpool/ksym.h>
-#include <roxpool/pgtable.h>
-#include <roxpool/testing.h>
+#include "ksym.h"
+#include "pgtable.h"
+#include "testing.h"
 
 #include "pool_internal.h"
 

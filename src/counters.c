@@ -6,7 +6,7 @@
 #include <linux/atomic.h>
 #include <linux/minmax.h>
 
-#include <roxpool/counters.h>
+#include "counters.h"
 
 static atomic64_t rp_alloc_by_type[RP_EXECMEM_NR + 1];
 static atomic64_t rp_alloc_by_class[RP_CLASS_NR];

@@ -14,13 +14,13 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
-#include <roxpool/census.h>
-#include <roxpool/counters.h>
-#include <roxpool/debugfs.h>
-#include <roxpool/hooks.h>
-#include <roxpool/ksym.h>
-#include <roxpool/pool.h>
-#include <roxpool/state.h>
+#include "census.h"
+#include "counters.h"
+#include "debugfs.h"
+#include "hooks.h"
+#include "ksym.h"
+#include "pool.h"
+#include "state.h"
 
 static struct dentry *rp_debugfs_dir;
 

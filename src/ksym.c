@@ -11,9 +11,9 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include <roxpool/ksym.h>
+#include "ksym.h"
 #include <roxpool/name.h>
-#include <roxpool/testing.h>
+#include "testing.h"
 
 DEFINE_STATIC_CALL_NULL(rp_kallsyms_lookup_name, kallsyms_lookup_name);
 DEFINE_STATIC_CALL_NULL(rp_kallsyms_lookup_size_offset,

@@ -17,14 +17,14 @@
 #include <linux/utsname.h>
 #include <asm/cpufeature.h>
 
-#include <roxpool/debugfs.h>
-#include <roxpool/hooks.h>
-#include <roxpool/ksym.h>
+#include "debugfs.h"
+#include "hooks.h"
+#include "ksym.h"
 #include <roxpool/parse.h>
-#include <roxpool/pool.h>
-#include <roxpool/state.h>
-#include <roxpool/testing.h>
-#include <roxpool/track.h>
+#include "pool.h"
+#include "state.h"
+#include "testing.h"
+#include "track.h"
 
 static bool rp_native_rox(void)
 {

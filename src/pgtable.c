@@ -20,7 +20,7 @@
  * neither (vmalloc_to_page() from /proc/kcore) may still read a chunk's
  * PTE table after a collapse: the table is kept, mapping the chunk's own
  * pages, until the chunk is given back.  The
- * whole lock order is in pool_state.c, next to the pool mutex.  The PMD is re-read under the
+ * whole lock order is in pool.c, next to the pool mutex.  The PMD is re-read under the
  * locks each time rather than trusted from the chunk's bookkeeping.
  */
 #include <linux/mm.h>
@@ -28,8 +28,8 @@
 #include <linux/mmap_lock.h>
 #include <asm/tlbflush.h>
 
-#include <roxpool/ksym.h>
-#include <roxpool/pgtable.h>
+#include "ksym.h"
+#include "pgtable.h"
 
 static struct mm_struct *rp_init_mm(void)
 {

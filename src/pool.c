@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The pool: module text in 2 MiB read-only+executable chunks.  This file
- * opens, drains and closes it; the other pool files are listed in
- * pool_internal.h.
+ * holds the pool's shared state and its lock, and opens, drains and closes
+ * it; the other pool files are listed in pool_internal.h.
  *
  * A range of a chunk goes through these states:
  *
@@ -39,14 +39,46 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/freezer.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/wait.h>
 
-#include <roxpool/testing.h>
+#include "testing.h"
 
 #include "pool_internal.h"
+
+/*
+ * rp_pool_mutex protects the chunk list, the maps, the ranges, the history
+ * and rp_pool_open.
+ *
+ * Lock order (held under module_mutex when called from
+ * complete_formation()):
+ *
+ *   text_mutex -> init_mm's mmap lock -> rp_pool_mutex -> cpa_lock -> pgd_lock
+ *
+ * text_mutex is taken before rp_pool_mutex whenever a chunk may be split or
+ * collapsed (pgtable.c says why), init_mm's mmap lock before it whenever a
+ * chunk may be collapsed; never the other way.  cpa_lock and pgd_lock are
+ * taken inside it by pgtable.c only.  A new chunk is made with none of
+ * these held but init_mm's mmap lock, around vmalloc's mapping of it
+ * (rp_pgt_lock_tables()).
+ */
+DEFINE_MUTEX(rp_pool_mutex);
+LIST_HEAD(rp_chunks);
+LIST_HEAD(rp_ranges);
+LIST_HEAD(rp_freeing);
+/* New ranges may be handed out: all hooks are in and unload has not begun. */
+bool rp_pool_open;
+struct rp_pool_history rp_history;
+
+/* Ranges not yet given back: read without the mutex by rp_pool_drain(). */
+atomic_t rp_nr_ranges = ATOMIC_INIT(0);
+DECLARE_WAIT_QUEUE_HEAD(rp_drain_wq);
+atomic64_t rp_fallbacks[RP_FB_NR];
+atomic64_t rp_collapse_refused;
+atomic64_t rp_chunks_leaked;
 
 /* How often a forced unload names the modules it still waits for. */
 #define RP_DRAIN_REPORT		(10 * HZ)

@@ -2,16 +2,16 @@
 /*
  * The pool's shared state, for the pool's own files only:
  *
- *   pool_state.c   the state below and its mutex
  *   staging.c      staging pages: where the loader writes a module's text
  *   chunk.c        chunk lifecycle: create, place into, collapse, release
  *   vspace.c       free module space for new chunks
  *   range.c        range lifecycle: stage, finalize, free (the hooks' calls)
- *   pool.c         opening, draining and closing the pool
+ *   pool.c         the state below and its mutex; opening, draining and
+ *                  closing the pool
  *   pool_report.c  what the statistics, debugfs and the census read
  *
  * Everything here is protected by rp_pool_mutex unless it says otherwise;
- * its lock order is written next to it in pool_state.c.
+ * its lock order is written next to it in pool.c.
  */
 #ifndef ROXPOOL_POOL_INTERNAL_H
 #define ROXPOOL_POOL_INTERNAL_H
@@ -23,9 +23,9 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
-#include <roxpool/chunk.h>
+#include "chunk.h"
 #include <roxpool/fallback.h>
-#include <roxpool/pool.h>
+#include "pool.h"
 
 /**
  * enum rp_range_state - where a range is in its life (see pool.c)
@@ -98,7 +98,7 @@ struct rp_chunk_plan {
 	unsigned int npages;
 };
 
-/* pool_state.c: the state */
+/* pool.c: the state */
 extern struct mutex rp_pool_mutex;
 extern struct list_head rp_chunks;
 extern struct list_head rp_ranges;

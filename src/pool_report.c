@@ -92,7 +92,7 @@ void rp_pool_show_allocations(struct seq_file *m)
 /**
  * rp_pool_visit_chunks() - show every chunk, by address, to a reader
  * @fn: called once per chunk, under the pool mutex: it must not sleep long
- *	nor take a lock that comes before the pool mutex (pool_state.c)
+ *	nor take a lock that comes before the pool mutex (pool.c)
  * @ctx: passed to @fn
  *
  * Under the mutex no chunk on the list is being released, so @fn may read

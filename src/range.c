@@ -16,10 +16,10 @@
 #include <linux/workqueue.h>
 #include <asm/text-patching.h>
 
-#include <roxpool/ksym.h>
-#include <roxpool/pgtable.h>
-#include <roxpool/state.h>
-#include <roxpool/testing.h>
+#include "ksym.h"
+#include "pgtable.h"
+#include "state.h"
+#include "testing.h"
 #include <roxpool/trace.h>
 
 #include "pool_internal.h"

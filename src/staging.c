@@ -10,8 +10,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include <roxpool/ksym.h>
-#include <roxpool/testing.h>
+#include "ksym.h"
+#include "testing.h"
 
 #include "pool_internal.h"
 

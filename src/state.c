@@ -14,7 +14,7 @@
 #include <linux/sysfs.h>
 
 #include <roxpool/parse.h>
-#include <roxpool/state.h>
+#include "state.h"
 
 static enum rp_mode rp_current_mode = RP_MODE_OFF;
 static const char *rp_current_reason = "not initialised";

@@ -21,8 +21,8 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include <roxpool/ksym.h>
-#include <roxpool/testing.h>
+#include "ksym.h"
+#include "testing.h"
 
 static unsigned int rp_faults;
 /* Run when the collapse fault is disarmed (the pool's kick, once it opens). */

@@ -11,8 +11,8 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include <roxpool/counters.h>
-#include <roxpool/track.h>
+#include "counters.h"
+#include "track.h"
 
 #define RP_TRACK_BITS	9
 

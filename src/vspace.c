@@ -21,7 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
-#include <roxpool/ksym.h>
+#include "ksym.h"
 
 #include "pool_internal.h"
 

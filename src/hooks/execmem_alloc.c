@@ -11,11 +11,11 @@
 #include <linux/kernel.h>
 #include <linux/compiler.h>
 
-#include <roxpool/counters.h>
-#include <roxpool/hooks.h>
-#include <roxpool/ksym.h>
-#include <roxpool/pool.h>
-#include <roxpool/track.h>
+#include "../counters.h"
+#include "../hooks.h"
+#include "../ksym.h"
+#include "../pool.h"
+#include "../track.h"
 
 /*
  * Kernel functions known to call execmem_alloc(), by class.  Any of them may

@@ -3,11 +3,11 @@
  * Hook on execmem_free(): module unload, failed loads at any stage, init
  * sections freed from the do_free_init() work, kprobe/ftrace/BPF pages.
  */
-#include <roxpool/counters.h>
-#include <roxpool/hooks.h>
-#include <roxpool/ksym.h>
-#include <roxpool/pool.h>
-#include <roxpool/track.h>
+#include "../counters.h"
+#include "../hooks.h"
+#include "../ksym.h"
+#include "../pool.h"
+#include "../track.h"
 
 /* The wrapper stands in for the kernel function: same prototype. */
 static_assert(__same_type(&rp_hook_execmem_free, &execmem_free));

@@ -17,9 +17,9 @@
 #include <linux/sched.h>
 #include <linux/wait_bit.h>
 
-#include <roxpool/hooks.h>
-#include <roxpool/ksym.h>
-#include <roxpool/testing.h>
+#include "../hooks.h"
+#include "../ksym.h"
+#include "../testing.h"
 
 /**
  * struct rp_hook - one hooked kernel function

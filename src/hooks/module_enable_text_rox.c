@@ -10,10 +10,10 @@
  * not pooled (too large, pool switched off or exhausted between the two
  * allocations) gets exactly what the kernel would have given it.
  */
-#include <roxpool/counters.h>
-#include <roxpool/hooks.h>
-#include <roxpool/ksym.h>
-#include <roxpool/pool.h>
+#include "../counters.h"
+#include "../hooks.h"
+#include "../ksym.h"
+#include "../pool.h"
 
 /*
  * The kernel's module_enable_text_rox() for one text that is not pooled,

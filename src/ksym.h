@@ -18,7 +18,7 @@
 #include <asm/set_memory.h>
 #include <asm/text-patching.h>
 
-#include <roxpool/compat.h>
+#include "compat.h"
 
 /* Typed after the kernel's own declarations wherever a header has one. */
 DECLARE_STATIC_CALL(rp_kallsyms_lookup_name, kallsyms_lookup_name);

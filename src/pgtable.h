@@ -8,7 +8,7 @@
 #include <linux/types.h>
 #include <asm/pgtable.h>
 
-#include <roxpool/chunk.h>
+#include "chunk.h"
 
 bool rp_pgt_leaf(unsigned long addr, pmd_t *leaf);
 bool rp_pgt_alias_writable(unsigned long pfn);

@@ -10,7 +10,7 @@
 #ifndef ROXPOOL_HOOKS_H
 #define ROXPOOL_HOOKS_H
 
-#include <roxpool/compat.h>
+#include "compat.h"
 
 int rp_hooks_install(void);
 void rp_hooks_remove(void);
