@@ -165,6 +165,14 @@ unload_since() {
 }
 
 # pool_empty: no pooled range is left, staged, live or being freed.
+# in_chunks ADDR FILE: ADDR lies in one of the chunks of FILE, a copy of the chunks file (its
+# first column: each chunk's address).
+in_chunks() {
+	while read -r chunk _; do
+		[ $(($1 >= chunk && $1 < chunk + 2097152)) = 1 ] && return 0
+	done <"$2"
+	return 1
+}
 pool_empty() {
 	[ "$(stat pool_ranges)" = 0 ] && [ "$(stat pool_bytes_allocated)" = 0 ]
 }

@@ -87,11 +87,7 @@ fi
 # debugfs refuses to open a going module's files (ENXIO): judge from outside.
 modprobe dummy || fail "modprobe dummy while roxpool is going"
 text=$(cat /sys/module/dummy/sections/.text)
-inside=0
-while read -r chunk _; do
-	[ $((text >= chunk && text < chunk + 2097152)) = 1 ] && inside=1
-done < /tmp/chunks
-expect_eq "dummy's text ($text) is outside every chunk" "$inside" 0
+check "dummy's text ($text) is outside every chunk" not in_chunks "$text" /tmp/chunks
 check "dummy works" sh -c "ip link add rp-f0 type dummy && ip link del rp-f0"
 
 log "unload the pooled modules"
