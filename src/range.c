@@ -123,23 +123,32 @@ static void rp_range_kmemleak(unsigned long addr, unsigned int npages,
 }
 
 /*
+ * One allocation at a time makes new chunks: concurrent loads that all
+ * found no room would otherwise each make their own, and a machine short
+ * of free 2 MiB blocks would spend them on chunks that stay empty.  Taken
+ * with no other lock held, before text_mutex and the pool mutex.
+ */
+static DEFINE_MUTEX(rp_build_mutex);
+
+/*
  * Room for a range of @npages, in the chunks there are or in new ones,
- * which are made with no lock held (rp_chunks_build()) and put into the
- * pool before it is asked again.  Return the chunk the range starts in
- * and *@first, with text_mutex and the pool mutex held (a split changes a
- * PMD that text_poke() may be walking) and the range's reference on
- * roxpool taken; or NULL with neither held and *@why set.
+ * which are made with no lock held but rp_build_mutex (rp_chunks_build())
+ * and put into the pool before it is asked again.  Return the chunk the
+ * range starts in and *@first, with text_mutex and the pool mutex held (a
+ * split changes a PMD that text_poke() may be walking) and the range's
+ * reference on roxpool taken; or NULL with neither held and *@why set.
  */
 static struct rp_chunk *rp_range_place(unsigned int npages,
 				       unsigned int *first,
 				       enum rp_fallback *why)
 {
 	struct rp_chunk_plan plan;
-	struct rp_chunk *c;
+	struct rp_chunk *c = NULL;
+	bool building = false;
 	LIST_HEAD(fresh);
-	int built;
+	int built = 0;
 
-	for (built = 0;; built++) {
+	for (;;) {
 		rp_pgt_lock_text();
 		mutex_lock(&rp_pool_mutex);
 		if (!list_empty(&fresh))
@@ -155,7 +164,7 @@ static struct rp_chunk *rp_range_place(unsigned int npages,
 		}
 		c = rp_chunk_place(npages, first, why, &plan);
 		if (c)
-			return c;
+			break;
 		module_put(THIS_MODULE);
 		/* Room made twice and taken twice by concurrent loads: enough. */
 		if (!plan.k || built == 2)
@@ -164,8 +173,24 @@ static struct rp_chunk *rp_range_place(unsigned int npages,
 		rp_pgt_unlock_text();
 		/* Chunks the pool had no place for. */
 		rp_chunks_discard(&fresh);
-		if (rp_chunks_build(&plan, &fresh, why))
+		if (!building) {
+			/* Whoever held it may have made room: ask again first. */
+			mutex_lock(&rp_build_mutex);
+			building = true;
+			continue;
+		}
+		built++;
+		if (rp_chunks_build(&plan, &fresh, why)) {
+			mutex_unlock(&rp_build_mutex);
 			return NULL;
+		}
+	}
+	if (building)
+		mutex_unlock(&rp_build_mutex);
+	if (c) {
+		/* New chunks past RP_MAX_CHUNKS (rare): back at once. */
+		rp_chunks_discard(&fresh);
+		return c;
 	}
 	mutex_unlock(&rp_pool_mutex);
 	rp_pgt_unlock_text();
