@@ -301,7 +301,7 @@ int rp_chunks_build(const struct rp_chunk_plan *plan, struct list_head *fresh,
  * range comes to them.
  *
  * Return: false if they would take the pool past RP_MAX_CHUNKS (they stay
- * on @fresh, for rp_chunks_discard() once the pool mutex is dropped).
+ * on @fresh, for rp_chunks_discard(): rp_range_place() gives them back).
  */
 bool rp_chunks_adopt(struct list_head *fresh)
 {
